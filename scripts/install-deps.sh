@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs everything obs-sse-audio needs to build, run and test on Debian 12 / Ubuntu 22.04+ (as root or with sudo).
+# Usage: scripts/install-deps.sh [build|test]   (test also installs what the test suite needs)
+set -euo pipefail
+
+what="${1:-build}"
+packages=(
+	build-essential cmake pkg-config git
+	libobs-dev obs-studio
+	libmp3lame-dev libcpp-httplib-dev nlohmann-json3-dev
+	xvfb xauth libgl1-mesa-dri libegl-mesa0
+)
+if [ "$what" = "test" ]; then
+	packages+=(libgtest-dev googletest libmpg123-dev ffmpeg clang-format clang-tidy curl)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -eq 0 ]; then
+	echo "install-deps: all ${#packages[@]} packages already installed"
+	exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+	sudo="sudo"
+fi
+echo "install-deps: installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"

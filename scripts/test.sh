@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh clone: installs dependencies, builds with warnings as errors, checks format,
+# layering and clang-tidy, then runs unit tests and integration tests (real libobs under Xvfb, real HTTP, real MP3).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build="${BUILD_DIR:-build/ci}"
+jobs="$(nproc)"
+
+bash scripts/install-deps.sh test
+
+echo "== configure and build ($build)"
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSSE_AUDIO_WARNINGS_AS_ERRORS=ON \
+	-DCMAKE_EXPORT_COMPILE_COMMANDS=ON >/dev/null
+cmake --build "$build" -j"$jobs"
+
+echo "== format (clang-format, .clang-format)"
+mapfile -t sources < <(find src tests bench -name '*.cpp' -o -name '*.hpp' 2>/dev/null | sort)
+clang-format --dry-run --Werror "${sources[@]}"
+
+echo "== layers (core knows neither OBS nor Qt; obs knows no Qt)"
+if grep -rnE '#include [<"](obs[-.a-z]*\.h|util/|media-io/|graphics/|Q[A-Za-z]+|qt)' src/core; then
+	echo "src/core must not include OBS or Qt headers" >&2
+	exit 1
+fi
+if grep -rnE '#include [<"](Q[A-Za-z]+|qt)' src/obs; then
+	echo "src/obs must not include Qt headers" >&2
+	exit 1
+fi
+
+echo "== clang-tidy (src/core)"
+find src/core -name '*.cpp' -print0 | xargs -0 -P"$jobs" -n1 clang-tidy -p "$build" --quiet 2>/dev/null
+
+echo "== unit tests"
+ctest --test-dir "$build" -LE integration -j"$jobs" --output-on-failure
+
+echo "== integration tests (real libobs under Xvfb)"
+xvfb-run -a -s "-screen 0 1280x800x24" ctest --test-dir "$build" -L integration --output-on-failure

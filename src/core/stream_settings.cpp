@@ -1,0 +1,82 @@
+#include "stream_settings.hpp"
+
+#include "mp3_encoder.hpp"
+
+#include <algorithm>
+
+#ifdef _WIN32
+#include <ws2tcpip.h>
+#else
+#include <arpa/inet.h>
+#endif
+
+namespace sse_audio {
+
+namespace {
+
+constexpr size_t kMaxKeyLength = 128;
+
+bool is_key_character(char c)
+{
+	// Unreserved URL characters (RFC 3986): the key travels in `?key=` without any escaping.
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+	       c == '.' || c == '~';
+}
+
+} // namespace
+
+bool is_ip_address(const std::string &text)
+{
+	unsigned char buffer[16];
+	return inet_pton(AF_INET, text.c_str(), buffer) == 1 || inet_pton(AF_INET6, text.c_str(), buffer) == 1;
+}
+
+std::vector<SettingsProblem> validate_settings(const StreamSettings &s)
+{
+	std::vector<SettingsProblem> problems;
+	if (s.port < 1 || s.port > 65535)
+		problems.push_back({"port", "Port must be between 1 and 65535 (got " + std::to_string(s.port) + ")"});
+	if (!is_mp3_bitrate(s.bitrate_kbps))
+		problems.push_back(
+			{"bitrate", "Bitrate must be one of LAME's MP3 bitrates: 32, 40, 48, 56, 64, 80, 96, "
+				    "112, 128, 160, 192, 224, 256 or 320 kbps (got " +
+					    std::to_string(s.bitrate_kbps) + ")"});
+	if (s.timeout_seconds < StreamSettings::kMinTimeout || s.timeout_seconds > StreamSettings::kMaxTimeout)
+		problems.push_back({"timeout", "Timeout must be between " +
+						       std::to_string(StreamSettings::kMinTimeout) + " and " +
+						       std::to_string(StreamSettings::kMaxTimeout) + " seconds (got " +
+						       std::to_string(s.timeout_seconds) + ")"});
+	if (!is_ip_address(s.bind_address))
+		problems.push_back({"bind_address", "Bind address must be a numeric IPv4 or IPv6 address such as "
+						    "0.0.0.0 or 127.0.0.1 (got \"" +
+							    s.bind_address + "\")"});
+	if (s.mixer < 0 || s.mixer >= StreamSettings::kMixerTracks)
+		problems.push_back({"mixer", "Mixer track must be between 1 and " +
+						     std::to_string(StreamSettings::kMixerTracks) + " (got " +
+						     std::to_string(s.mixer + 1) + ")"});
+	if (s.max_listeners < 1 || s.max_listeners > StreamSettings::kMaxMaxListeners)
+		problems.push_back({"max_listeners", "Maximum listeners must be between 1 and " +
+							     std::to_string(StreamSettings::kMaxMaxListeners) +
+							     " (got " + std::to_string(s.max_listeners) + ")"});
+	if (s.access_key.size() > kMaxKeyLength ||
+	    !std::all_of(s.access_key.begin(), s.access_key.end(), is_key_character))
+		problems.push_back({"access_key", "Access key may hold at most 128 characters, each a letter, a digit, "
+						  "'-', '_', '.' or '~'"});
+	return problems;
+}
+
+Status check_settings(const StreamSettings &settings)
+{
+	const auto problems = validate_settings(settings);
+	if (problems.empty())
+		return {};
+	std::string message;
+	for (const auto &problem : problems) {
+		if (!message.empty())
+			message += "; ";
+		message += problem.message;
+	}
+	return Error{message};
+}
+
+} // namespace sse_audio

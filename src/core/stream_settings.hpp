@@ -1,0 +1,48 @@
+#pragma once
+
+#include "result.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sse_audio {
+
+// Everything a streamer can set. Defaults are the contract's (shared/DESIGN.md).
+struct StreamSettings {
+	static constexpr int kDefaultPort = 8330;
+	static constexpr int kDefaultBitrate = 128;
+	static constexpr int kDefaultTimeout = 15;
+	static constexpr int kDefaultMaxListeners = 100;
+
+	static constexpr int kMinTimeout = 2;
+	static constexpr int kMaxTimeout = 300;
+	static constexpr int kMaxMaxListeners = 1000;
+	static constexpr int kMixerTracks = 6;
+
+	int port = kDefaultPort;
+	int bitrate_kbps = kDefaultBitrate;
+	// Seconds a listener's connection may accept no data before the listener is dropped.
+	int timeout_seconds = kDefaultTimeout;
+	std::string bind_address = "0.0.0.0";
+	int mixer = 0; // 0-based OBS mixer track
+	int max_listeners = kDefaultMaxListeners;
+	std::string access_key; // empty = open to anyone who has the URL
+};
+
+// One refused field and why; `field` is the settings key (`port`, `bitrate`, ...).
+struct SettingsProblem {
+	std::string field;
+	std::string message;
+};
+
+// Every problem with the settings, in field order; empty when they can be used as they are.
+std::vector<SettingsProblem> validate_settings(const StreamSettings &settings);
+
+// All problems joined into one message for a log line or an error dialog; ok when there are none.
+Status check_settings(const StreamSettings &settings);
+
+// True for a numeric IPv4 or IPv6 address (no host names: the server binds, it does not resolve).
+bool is_ip_address(const std::string &text);
+
+} // namespace sse_audio

@@ -1,0 +1,279 @@
+// obs-sse-audio-host: real libobs without a window. It loads the plugin module the way OBS does, feeds it audio
+// (a test tone, a file or a capture device), starts the output and prints the listener URL. The README's run
+// command uses it on machines without a desktop, and the integration tests drive the real plugin through it.
+
+#include <obs.h>
+#include <obs-module.h>
+#include <util/platform.h>
+
+#include "host_options.hpp"
+#include "tone_source.hpp"
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <string>
+
+using namespace sse_audio::host;
+
+namespace {
+
+std::atomic<bool> g_quit{false};
+
+void on_signal(int)
+{
+	g_quit = true;
+}
+
+// Prints a line and flushes at once: tests read the host's output through a pipe.
+void say(const std::string &line)
+{
+	std::cout << line << std::endl;
+}
+
+bool load_module(const std::string &path, const std::string &data)
+{
+	obs_module_t *module = nullptr;
+	const int result = obs_open_module(&module, path.c_str(), data.c_str());
+	if (result != MODULE_SUCCESS) {
+		say("error: could not open module " + path + " (code " + std::to_string(result) + ")");
+		return false;
+	}
+	if (!obs_init_module(module)) {
+		say("error: module " + path + " failed to initialise");
+		return false;
+	}
+	return true;
+}
+
+bool load_system_plugin(const HostOptions &o, const std::string &name)
+{
+	const std::string bin = o.obs_plugins + "/" + name + ".so";
+	if (!std::filesystem::exists(bin)) {
+		say("error: OBS's " + name + " plugin is not installed (" + bin + ")");
+		return false;
+	}
+	return load_module(bin, o.obs_plugin_data + "/" + name);
+}
+
+obs_source_t *create_input(const HostOptions &o)
+{
+	obs_data_t *settings = obs_data_create();
+	obs_source_t *source = nullptr;
+	switch (o.input) {
+	case AudioInput::Tone:
+		obs_data_set_double(settings, kToneFrequencyKey, o.tone_hz);
+		source = obs_source_create(kToneSourceId, "tone", settings, nullptr);
+		break;
+	case AudioInput::File:
+		if (load_system_plugin(o, "obs-ffmpeg")) {
+			obs_data_set_bool(settings, "is_local_file", true);
+			obs_data_set_string(settings, "local_file", o.file.c_str());
+			obs_data_set_bool(settings, "looping", true);
+			obs_data_set_bool(settings, "restart_on_activate", false);
+			source = obs_source_create("ffmpeg_source", "file", settings, nullptr);
+		}
+		break;
+	case AudioInput::Capture:
+		if (load_system_plugin(o, "linux-pulseaudio")) {
+			obs_data_set_string(settings, "device_id", o.capture_device.c_str());
+			source = obs_source_create("pulse_input_capture", "capture", settings, nullptr);
+		}
+		break;
+	}
+	obs_data_release(settings);
+	return source;
+}
+
+obs_data_t *output_settings(const HostOptions &o)
+{
+	obs_data_t *s = obs_data_create();
+	if (o.port)
+		obs_data_set_int(s, "port", *o.port);
+	if (o.bitrate)
+		obs_data_set_int(s, "bitrate", *o.bitrate);
+	if (o.timeout)
+		obs_data_set_int(s, "timeout", *o.timeout);
+	if (o.mixer)
+		obs_data_set_int(s, "mixer", *o.mixer - 1);
+	if (o.max_listeners)
+		obs_data_set_int(s, "max_listeners", *o.max_listeners);
+	if (o.bind_address)
+		obs_data_set_string(s, "bind_address", o.bind_address->c_str());
+	if (o.access_key)
+		obs_data_set_string(s, "access_key", o.access_key->c_str());
+	return s;
+}
+
+bool start_output(obs_output_t *output)
+{
+	if (obs_output_start(output)) {
+		obs_data_t *s = obs_output_get_settings(output);
+		std::string host = obs_data_get_string(s, "bind_address");
+		if (host == "0.0.0.0" || host == "::")
+			host = "127.0.0.1";
+		else if (host.find(':') != std::string::npos)
+			host = "[" + host + "]";
+		const auto port = obs_data_get_int(s, "port");
+		std::string key = obs_data_get_string(s, "access_key");
+		obs_data_release(s);
+		const std::string url = "http://" + host + ":" + std::to_string(port) + "/";
+		say("listening: " + url + (key.empty() ? "" : "?key=" + key));
+		say("stream: " + url + "stream.mp3" + (key.empty() ? "" : "?key=" + key));
+		say("READY " + std::to_string(port));
+		return true;
+	}
+	const char *error = obs_output_get_last_error(output);
+	say(std::string("START FAILED: ") + (error ? error : "unknown error"));
+	return false;
+}
+
+// Reads one command line from standard input without blocking longer than `timeout_ms`.
+bool read_command(std::string &line, int timeout_ms)
+{
+	static bool stdin_open = true;
+	if (!stdin_open) {
+		usleep(static_cast<useconds_t>(timeout_ms) * 1000);
+		return false;
+	}
+	struct pollfd fd = {STDIN_FILENO, POLLIN, 0};
+	if (poll(&fd, 1, timeout_ms) <= 0)
+		return false;
+	if (!std::getline(std::cin, line)) {
+		stdin_open = false; // no terminal (e.g. started in the background): run until a signal or --duration
+		return false;
+	}
+	return true;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	std::string error;
+	const auto options = parse_host_options(argc, argv, error);
+	if (!options) {
+		std::cerr << "obs-sse-audio-host: " << error << "\n\n" << host_usage();
+		return 2;
+	}
+	if (options->show_help) {
+		std::cout << host_usage();
+		return 0;
+	}
+	const HostOptions &o = *options;
+	if (!std::filesystem::exists(o.module_path)) {
+		std::cerr << "obs-sse-audio-host: plugin module not found: " << o.module_path
+			  << " (build and install it, or pass --module)\n";
+		return 2;
+	}
+
+	std::signal(SIGINT, on_signal);
+	std::signal(SIGTERM, on_signal);
+
+	const auto config_dir =
+		std::filesystem::temp_directory_path() / ("obs-sse-audio-host-" + std::to_string(getpid()));
+	if (!obs_startup("en-US", config_dir.c_str(), nullptr)) {
+		say("error: libobs failed to start");
+		return 1;
+	}
+	int exit_code = 0;
+	obs_output_t *output = nullptr;
+	obs_source_t *input = nullptr;
+	do {
+		struct obs_audio_info audio = {};
+		audio.samples_per_sec = static_cast<uint32_t>(o.sample_rate);
+		audio.speakers = SPEAKERS_STEREO;
+		if (!obs_reset_audio(&audio)) {
+			say("error: libobs could not set up audio");
+			exit_code = 1;
+			break;
+		}
+		// libobs needs a video mix before any output can exist, even an audio-only one; a tiny canvas will do.
+		struct obs_video_info video = {};
+		video.graphics_module = "libobs-opengl";
+		video.fps_num = 30;
+		video.fps_den = 1;
+		video.base_width = video.output_width = 64;
+		video.base_height = video.output_height = 64;
+		video.output_format = VIDEO_FORMAT_NV12;
+		video.gpu_conversion = true;
+		video.colorspace = VIDEO_CS_709;
+		video.range = VIDEO_RANGE_PARTIAL;
+		video.scale_type = OBS_SCALE_BICUBIC;
+		if (obs_reset_video(&video) != OBS_VIDEO_SUCCESS) {
+			say("error: libobs could not set up video (is there an X display? run under xvfb-run -a)");
+			exit_code = 1;
+			break;
+		}
+
+		register_tone_source();
+		if (!load_module(o.module_path, o.module_data)) {
+			exit_code = 1;
+			break;
+		}
+		obs_post_load_modules();
+
+		input = create_input(o);
+		if (!input) {
+			say("error: could not create the audio input");
+			exit_code = 1;
+			break;
+		}
+		obs_set_output_source(0, input);
+
+		obs_data_t *settings = output_settings(o);
+		output = obs_output_create("sse_audio_output", "sse-audio", settings, nullptr);
+		obs_data_release(settings);
+		if (!output) {
+			say("error: the plugin did not register output type sse_audio_output");
+			exit_code = 1;
+			break;
+		}
+		if (!start_output(output)) {
+			exit_code = 1;
+			break;
+		}
+
+		const auto started = std::chrono::steady_clock::now();
+		while (!g_quit) {
+			if (o.duration_seconds > 0 && std::chrono::steady_clock::now() - started >=
+							      std::chrono::duration<double>(o.duration_seconds))
+				break;
+			std::string command;
+			if (!read_command(command, 100))
+				continue;
+			if (command == "quit") {
+				break;
+			} else if (command == "stop") {
+				obs_output_stop(output);
+				say("STOPPED");
+			} else if (command == "start") {
+				start_output(output);
+			} else if (command == "restart") {
+				obs_output_stop(output);
+				start_output(output);
+			} else if (!command.empty()) {
+				say("unknown command: " + command);
+			}
+		}
+	} while (false);
+
+	if (output) {
+		obs_output_stop(output);
+		obs_output_release(output);
+	}
+	obs_set_output_source(0, nullptr);
+	if (input)
+		obs_source_release(input);
+	obs_shutdown();
+	std::error_code ec;
+	std::filesystem::remove_all(config_dir, ec);
+	say("EXITED");
+	return exit_code;
+}

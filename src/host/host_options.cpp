@@ -1,0 +1,177 @@
+#include "host_options.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <string_view>
+
+#ifndef SSE_AUDIO_DEFAULT_MODULE
+#define SSE_AUDIO_DEFAULT_MODULE ""
+#endif
+#ifndef SSE_AUDIO_DEFAULT_MODULE_DATA
+#define SSE_AUDIO_DEFAULT_MODULE_DATA ""
+#endif
+#ifndef SSE_AUDIO_OBS_PLUGINS
+#define SSE_AUDIO_OBS_PLUGINS "/usr/lib/x86_64-linux-gnu/obs-plugins"
+#endif
+#ifndef SSE_AUDIO_OBS_PLUGIN_DATA
+#define SSE_AUDIO_OBS_PLUGIN_DATA "/usr/share/obs/obs-plugins"
+#endif
+
+namespace sse_audio::host {
+
+namespace {
+
+bool parse_int(std::string_view text, int &out)
+{
+	const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+	return ec == std::errc() && ptr == text.data() + text.size();
+}
+
+bool parse_double(const std::string &text, double &out)
+{
+	char *end = nullptr;
+	out = std::strtod(text.c_str(), &end);
+	return !text.empty() && end == text.c_str() + text.size();
+}
+
+} // namespace
+
+std::string host_usage()
+{
+	return "Usage: obs-sse-audio-host [options]\n"
+	       "Starts libobs without a window, loads the obs-sse-audio plugin, feeds it audio and serves the stream.\n"
+	       "\n"
+	       "Audio (one of):\n"
+	       "  --tone HZ            a sine test tone (default: 440)\n"
+	       "  --file PATH          an audio file, looped (needs OBS's obs-ffmpeg plugin)\n"
+	       "  --capture [DEVICE]   a PulseAudio source (needs OBS's linux-pulseaudio plugin; default: default)\n"
+	       "  --sample-rate HZ     OBS's audio rate: 48000 (default) or 44100\n"
+	       "\n"
+	       "Output settings (default: the plugin's):\n"
+	       "  --port N  --bitrate KBPS  --timeout S  --mixer TRACK(1-6)  --max-listeners N\n"
+	       "  --bind ADDRESS  --key ACCESS_KEY\n"
+	       "\n"
+	       "Paths:\n"
+	       "  --module PATH        obs-sse-audio.so (default: " SSE_AUDIO_DEFAULT_MODULE ")\n"
+	       "  --data PATH          the plugin's data folder (default: " SSE_AUDIO_DEFAULT_MODULE_DATA ")\n"
+	       "  --obs-plugins PATH   OBS's plugin folder (default: " SSE_AUDIO_OBS_PLUGINS ")\n"
+	       "\n"
+	       "  --duration S         stop after S seconds (default: run until quit)\n"
+	       "\n"
+	       "Commands on standard input: start, stop, restart, quit.\n";
+}
+
+std::optional<HostOptions> parse_host_options(int argc, char **argv, std::string &error)
+{
+	HostOptions o;
+	o.module_path = SSE_AUDIO_DEFAULT_MODULE;
+	o.module_data = SSE_AUDIO_DEFAULT_MODULE_DATA;
+	o.obs_plugins = SSE_AUDIO_OBS_PLUGINS;
+	o.obs_plugin_data = SSE_AUDIO_OBS_PLUGIN_DATA;
+
+	for (int i = 1; i < argc; i++) {
+		const std::string arg = argv[i];
+		const bool has_value = i + 1 < argc;
+		const auto value = [&]() -> std::optional<std::string> {
+			if (!has_value) {
+				error = arg + " needs a value";
+				return std::nullopt;
+			}
+			return std::string(argv[++i]);
+		};
+		const auto int_value = [&](std::optional<int> &target) {
+			const auto text = value();
+			int parsed = 0;
+			if (!text)
+				return false;
+			if (!parse_int(*text, parsed)) {
+				error = arg + " needs a whole number, not \"" + *text + "\"";
+				return false;
+			}
+			target = parsed;
+			return true;
+		};
+
+		if (arg == "-h" || arg == "--help") {
+			o.show_help = true;
+		} else if (arg == "--tone") {
+			const auto text = value();
+			if (!text || !parse_double(*text, o.tone_hz) || o.tone_hz <= 0 || o.tone_hz > 20000) {
+				error = "--tone needs a frequency between 0 and 20000 Hz";
+				return std::nullopt;
+			}
+			o.input = AudioInput::Tone;
+		} else if (arg == "--file") {
+			const auto text = value();
+			if (!text)
+				return std::nullopt;
+			o.file = *text;
+			o.input = AudioInput::File;
+		} else if (arg == "--capture") {
+			o.input = AudioInput::Capture;
+			if (has_value && argv[i + 1][0] != '-')
+				o.capture_device = argv[++i];
+		} else if (arg == "--sample-rate") {
+			std::optional<int> rate;
+			if (!int_value(rate))
+				return std::nullopt;
+			if (*rate != 48000 && *rate != 44100) {
+				error = "--sample-rate must be 48000 or 44100";
+				return std::nullopt;
+			}
+			o.sample_rate = *rate;
+		} else if (arg == "--port") {
+			if (!int_value(o.port))
+				return std::nullopt;
+		} else if (arg == "--bitrate") {
+			if (!int_value(o.bitrate))
+				return std::nullopt;
+		} else if (arg == "--timeout") {
+			if (!int_value(o.timeout))
+				return std::nullopt;
+		} else if (arg == "--mixer") {
+			if (!int_value(o.mixer))
+				return std::nullopt;
+		} else if (arg == "--max-listeners") {
+			if (!int_value(o.max_listeners))
+				return std::nullopt;
+		} else if (arg == "--bind") {
+			const auto text = value();
+			if (!text)
+				return std::nullopt;
+			o.bind_address = *text;
+		} else if (arg == "--key") {
+			const auto text = value();
+			if (!text)
+				return std::nullopt;
+			o.access_key = *text;
+		} else if (arg == "--module") {
+			const auto text = value();
+			if (!text)
+				return std::nullopt;
+			o.module_path = *text;
+		} else if (arg == "--data") {
+			const auto text = value();
+			if (!text)
+				return std::nullopt;
+			o.module_data = *text;
+		} else if (arg == "--obs-plugins") {
+			const auto text = value();
+			if (!text)
+				return std::nullopt;
+			o.obs_plugins = *text;
+		} else if (arg == "--duration") {
+			const auto text = value();
+			if (!text || !parse_double(*text, o.duration_seconds) || o.duration_seconds < 0) {
+				error = "--duration needs a number of seconds";
+				return std::nullopt;
+			}
+		} else {
+			error = "unknown option " + arg;
+			return std::nullopt;
+		}
+	}
+	return o;
+}
+
+} // namespace sse_audio::host

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace sse_audio::host {
+
+enum class AudioInput { Tone, File, Capture };
+
+// Command line of obs-sse-audio-host. Output settings left unset keep the plugin's defaults.
+struct HostOptions {
+	AudioInput input = AudioInput::Tone;
+	double tone_hz = 440.0;
+	std::string file;                       // --file: an audio file played in a loop by OBS's media source
+	std::string capture_device = "default"; // --capture: a PulseAudio source name
+	int sample_rate = 48000;
+
+	std::optional<int> port;
+	std::optional<int> bitrate;
+	std::optional<int> timeout;
+	std::optional<int> mixer; // 1-based on the command line, like OBS's track names
+	std::optional<int> max_listeners;
+	std::optional<std::string> bind_address;
+	std::optional<std::string> access_key;
+
+	std::string module_path; // obs-sse-audio.so
+	std::string module_data; // its data folder
+	std::string obs_plugins; // OBS's system plugins, for obs-ffmpeg and linux-pulseaudio
+	std::string obs_plugin_data;
+	double duration_seconds = 0; // 0: run until "quit", SIGINT or SIGTERM
+	bool show_help = false;
+};
+
+// Parses argv; on a bad argument returns nullopt and sets `error`.
+std::optional<HostOptions> parse_host_options(int argc, char **argv, std::string &error);
+
+std::string host_usage();
+
+} // namespace sse_audio::host

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <obs-data.h>
+#include <obs-properties.h>
+
+#include "stream_settings.hpp"
+
+namespace sse_audio::obs {
+
+// Settings keys: part of the contract (shared/DESIGN.md), used by scripts, obs-websocket and saved configs.
+inline constexpr const char *kKeyPort = "port";
+inline constexpr const char *kKeyBitrate = "bitrate";
+inline constexpr const char *kKeyTimeout = "timeout";
+inline constexpr const char *kKeyBindAddress = "bind_address";
+inline constexpr const char *kKeyMixer = "mixer";
+inline constexpr const char *kKeyMaxListeners = "max_listeners";
+inline constexpr const char *kKeyAccessKey = "access_key";
+
+void set_default_settings(obs_data_t *data);
+StreamSettings settings_from_data(obs_data_t *data);
+void settings_to_data(const StreamSettings &settings, obs_data_t *data);
+
+// The output's properties, for OBS's generic settings views (and scripts that build them).
+obs_properties_t *make_output_properties();
+
+} // namespace sse_audio::obs
