@@ -61,13 +61,20 @@ HubRead StreamHub::read(uint64_t &next_id, std::chrono::milliseconds timeout, si
 {
 	HubRead result;
 	std::unique_lock lock(mutex_);
-	const bool ready = published_cv_.wait_for(lock, timeout, [&] { return closed_ || next_id_ > next_id; });
-	if (closed_) {
-		result.outcome = HubRead::Outcome::Closed;
-		return result;
-	}
+	// The ring is empty only before the first publish; an id from nowhere must not read from it then.
+	const auto available = [&] {
+		return next_id_ > next_id && !ring_.empty();
+	};
+	const bool ready = published_cv_.wait_for(lock, timeout, [&] { return closed_ || available(); });
 	if (!ready) {
 		result.outcome = HubRead::Outcome::Timeout;
+		return result;
+	}
+	if (!available()) {
+		// Closed, and nothing left for this listener. What was published before close() is still handed out
+		// first: the channel publishes LAME's flushed tail just before it closes, and a listener waiting at the
+		// live edge must get those last samples rather than lose them to the race with close().
+		result.outcome = HubRead::Outcome::Closed;
 		return result;
 	}
 	const uint64_t oldest = ring_.front()->id;

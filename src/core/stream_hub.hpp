@@ -60,10 +60,12 @@ public:
 	[[nodiscard]] HubStart start(std::optional<uint64_t> last_event_id) const;
 
 	// Listener: waits up to `timeout` for events at or after `next_id`, returns at most `max_events` of them,
-	// and advances `next_id` past them. Returns at once when the hub is closed.
+	// and advances `next_id` past them. Returns at once when the hub is closed: with the events still held for
+	// this listener while there are any, then Closed.
 	HubRead read(uint64_t &next_id, std::chrono::milliseconds timeout, size_t max_events = 64) const;
 
-	// Wakes every waiting listener and makes further reads return Closed (the output is stopping).
+	// Wakes every waiting listener and makes reads return Closed once they have had what was published
+	// (the output is stopping).
 	void close();
 	[[nodiscard]] bool closed() const;
 

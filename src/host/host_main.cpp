@@ -13,8 +13,10 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdarg>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -29,6 +31,16 @@ std::atomic<bool> g_quit{false};
 void on_signal(int)
 {
 	g_quit = true;
+}
+
+// libobs's log goes to standard error, so that standard output carries only the host's own lines (the URL,
+// READY, STOPPED, EXITED) for people and scripts to read. Debug lines are left out.
+void log_to_stderr(int level, const char *format, va_list args, void *)
+{
+	if (level > LOG_INFO)
+		return;
+	std::vfprintf(stderr, format, args);
+	std::fputc('\n', stderr);
 }
 
 // Prints a line and flushes at once: tests read the host's output through a pipe.
@@ -134,10 +146,25 @@ bool start_output(obs_output_t *output)
 	return false;
 }
 
-// Reads one command line from standard input without blocking longer than `timeout_ms`.
+// Reads one command line from standard input without blocking longer than `timeout_ms`. It reads the descriptor
+// itself: std::cin would buffer every line of one read, and poll() cannot see lines left in that buffer, so a
+// second command sent together with the first would wait for more input.
 bool read_command(std::string &line, int timeout_ms)
 {
+	static std::string pending;
 	static bool stdin_open = true;
+	const auto take_line = [&line]() {
+		const size_t newline = pending.find('\n');
+		if (newline == std::string::npos)
+			return false;
+		line = pending.substr(0, newline);
+		if (!line.empty() && line.back() == '\r')
+			line.pop_back();
+		pending.erase(0, newline + 1);
+		return true;
+	};
+	if (take_line())
+		return true;
 	if (!stdin_open) {
 		usleep(static_cast<useconds_t>(timeout_ms) * 1000);
 		return false;
@@ -145,11 +172,18 @@ bool read_command(std::string &line, int timeout_ms)
 	struct pollfd fd = {STDIN_FILENO, POLLIN, 0};
 	if (poll(&fd, 1, timeout_ms) <= 0)
 		return false;
-	if (!std::getline(std::cin, line)) {
-		stdin_open = false; // no terminal (e.g. started in the background): run until a signal or --duration
+	char buffer[512];
+	const ssize_t got = read(STDIN_FILENO, buffer, sizeof(buffer));
+	if (got < 0 && errno == EINTR)
 		return false;
+	if (got <= 0) {
+		stdin_open = false; // no terminal (e.g. started in the background): run until a signal or --duration
+		line = std::move(pending); // a last command without a newline still counts
+		pending.clear();
+		return !line.empty();
 	}
-	return true;
+	pending.append(buffer, static_cast<size_t>(got));
+	return take_line();
 }
 
 } // namespace
@@ -173,6 +207,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	base_set_log_handler(log_to_stderr, nullptr);
 	std::signal(SIGINT, on_signal);
 	std::signal(SIGTERM, on_signal);
 

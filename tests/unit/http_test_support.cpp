@@ -1,0 +1,172 @@
+#include "http_test_support.hpp"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <fstream>
+
+namespace sse_audio::test {
+
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+void write_file(const fs::path &path, const std::string &text)
+{
+	std::ofstream(path, std::ios::binary) << text;
+}
+
+sockaddr_in loopback(int port)
+{
+	sockaddr_in addr{};
+	addr.sin_family = AF_INET;
+	addr.sin_port = htons(static_cast<uint16_t>(port));
+	inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+	return addr;
+}
+
+} // namespace
+
+// A port that was free a moment ago: bind port 0, read what the kernel chose, close.
+int free_port()
+{
+	const int fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0)
+		return 0;
+	sockaddr_in addr = loopback(0);
+	socklen_t len = sizeof(addr);
+	int port = 0;
+	if (bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof(addr)) == 0 &&
+	    getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len) == 0)
+		port = ntohs(addr.sin_port);
+	close(fd);
+	return port;
+}
+
+// Sends `request` as is (no client-side path normalisation) and returns the whole response; bounded by a timeout.
+std::string raw_request(int port, const std::string &request)
+{
+	const int fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0)
+		return {};
+	timeval tv{};
+	tv.tv_sec = 3;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	sockaddr_in addr = loopback(port);
+	std::string response;
+	if (connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof(addr)) == 0 &&
+	    send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size())) {
+		char buffer[4096];
+		const auto deadline = Clock::now() + 5s;
+		while (Clock::now() < deadline) {
+			const ssize_t n = recv(fd, buffer, sizeof(buffer), 0);
+			if (n <= 0)
+				break;
+			response.append(buffer, static_cast<size_t>(n));
+		}
+	}
+	close(fd);
+	return response;
+}
+
+int raw_get_status(int port, const std::string &path)
+{
+	const std::string response =
+		raw_request(port, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+	// "HTTP/1.1 404 Not Found"
+	if (response.size() < 12 || response.compare(0, 5, "HTTP/") != 0)
+		return -1;
+	return std::stoi(response.substr(9, 3));
+}
+
+std::string raw_get_body(int port, const std::string &path)
+{
+	const std::string response =
+		raw_request(port, "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+	const auto end = response.find("\r\n\r\n");
+	return end == std::string::npos ? std::string() : response.substr(end + 4);
+}
+
+TempWebRoot::TempWebRoot()
+{
+	static std::atomic<int> counter{0};
+	base_ = fs::temp_directory_path() /
+		("sse_audio_unit_" + std::to_string(getpid()) + "_" + std::to_string(counter++));
+	fs::remove_all(base_);
+	fs::create_directories(base_ / "web");
+	write_file(base_ / "web" / "index.html", kIndex);
+	write_file(base_ / "web" / "player.js", kPlayer);
+	write_file(base_ / "secret.txt", kSecret);
+	fs::create_directory_symlink(base_, base_ / "web" / "up");
+	fs::create_symlink(base_ / "secret.txt", base_ / "web" / "secret.txt");
+	fs::create_symlink("/etc/passwd", base_ / "web" / "passwd");
+}
+
+TempWebRoot::~TempWebRoot()
+{
+	std::error_code ec;
+	fs::remove_all(base_, ec);
+}
+
+StreamClient::StreamClient(int port, std::string path, httplib::Headers headers) : client_("127.0.0.1", port)
+{
+	client_.set_connection_timeout(2, 0);
+	client_.set_read_timeout(5, 0);
+	thread_ = std::thread([this, path = std::move(path), headers = std::move(headers)] { run(path, headers); });
+}
+
+// Complete blocks (ended by a blank line) of an event stream.
+std::vector<SseBlock> parse_sse(const std::string &body)
+{
+	std::vector<SseBlock> blocks;
+	size_t pos = 0;
+	while (true) {
+		const size_t end = body.find("\n\n", pos);
+		if (end == std::string::npos)
+			break;
+		SseBlock block;
+		size_t line_start = pos;
+		while (line_start < end) {
+			size_t line_end = body.find('\n', line_start);
+			if (line_end == std::string::npos || line_end > end)
+				line_end = end;
+			const std::string line = body.substr(line_start, line_end - line_start);
+			if (line.rfind(':', 0) == 0)
+				block.comments.push_back(line.substr(1));
+			else if (line.rfind("event: ", 0) == 0)
+				block.event = line.substr(7);
+			else if (line.rfind("id: ", 0) == 0)
+				block.id = line.substr(4);
+			else if (line.rfind("data: ", 0) == 0)
+				block.data += line.substr(6);
+			else if (line.rfind("retry: ", 0) == 0)
+				block.retry = line.substr(7);
+			line_start = line_end + 1;
+		}
+		blocks.push_back(block);
+		pos = end + 2;
+	}
+	return blocks;
+}
+
+std::vector<SseBlock> audio_events(const std::string &body)
+{
+	std::vector<SseBlock> audio;
+	for (auto &block : parse_sse(body))
+		if (block.event == "audio")
+			audio.push_back(block);
+	return audio;
+}
+
+size_t count_audio_events(const std::string &body)
+{
+	return audio_events(body).size();
+}
+
+} // namespace sse_audio::test
