@@ -119,7 +119,8 @@ Status StreamServer::start(const ServerConfig &config, std::shared_ptr<StreamHub
 	assets_ = std::move(*assets);
 	stopping_ = false;
 	listeners_now_ = listeners_peak_ = sse_listeners_ = mp3_listeners_ = 0;
-	connections_total_ = rejected_full_ = rejected_auth_ = listeners_dropped_ = bytes_sent_ = events_sent_ = 0;
+	connections_total_ = rejected_full_ = rejected_auth_ = listeners_left_ = listeners_timed_out_ = bytes_sent_ =
+		events_sent_ = 0;
 	send_delay_ms_.reset();
 
 	http_ = std::make_unique<httplib::Server>();
@@ -264,11 +265,18 @@ void StreamServer::handle_stream(const httplib::Request &req, httplib::Response 
 	set_stream_headers(res);
 	const char *content_type = kind == StreamKind::Sse ? "text/event-stream" : "audio/mpeg";
 	res.set_chunked_content_provider(content_type, [this, listener, kind](size_t, httplib::DataSink &sink) {
+		// A write (or writability check) fails at once when the listener has gone, and only after the write
+		// timeout when its connection stalled: only the second is a drop.
+		const auto count_end = [&](Clock::time_point began) {
+			const bool stalled = Clock::now() - began >= std::chrono::seconds(config_.timeout_seconds) -
+									     std::chrono::milliseconds(500);
+			(stalled ? listeners_timed_out_ : listeners_left_).fetch_add(1);
+			return false;
+		};
 		const auto write = [&](const std::string_view data) {
-			if (!sink.write(data.data(), data.size())) {
-				listeners_dropped_.fetch_add(1);
-				return false;
-			}
+			const auto began = Clock::now();
+			if (!sink.write(data.data(), data.size()))
+				return count_end(began);
 			bytes_sent_.fetch_add(data.size(), std::memory_order_relaxed);
 			listener->last_write = Clock::now();
 			return true;
@@ -300,7 +308,9 @@ void StreamServer::handle_stream(const httplib::Request &req, httplib::Response 
 			if (kind == StreamKind::Sse && Clock::now() - listener->last_write >= config_.heartbeat)
 				return write(format_sse_comment("heartbeat"));
 			// Nothing to send: make sure the listener is still there, so a departed one frees its slot.
-			return sink.is_writable();
+			if (const auto began = Clock::now(); !sink.is_writable())
+				return count_end(began);
+			return true;
 		case HubRead::Outcome::Events:
 			break;
 		}
@@ -329,7 +339,8 @@ ServerStats StreamServer::stats() const
 	s.connections_total = connections_total_.load();
 	s.rejected_full = rejected_full_.load();
 	s.rejected_auth = rejected_auth_.load();
-	s.listeners_dropped = listeners_dropped_.load();
+	s.listeners_left = listeners_left_.load();
+	s.listeners_timed_out = listeners_timed_out_.load();
 	s.bytes_sent = bytes_sent_.load();
 	s.events_sent = events_sent_.load();
 	s.send_delay_ms = send_delay_ms_.summary();
@@ -355,7 +366,8 @@ std::string StreamServer::status_json() const
 		  {"sse", server.sse_listeners},
 		  {"mp3", server.mp3_listeners},
 		  {"max", config_.max_listeners},
-		  {"connections_total", server.connections_total}}},
+		  {"connections_total", server.connections_total},
+		  {"left", server.listeners_left}}},
 		{"events",
 		 {{"published", channel.events_published},
 		  {"sent", server.events_sent},
@@ -365,7 +377,7 @@ std::string StreamServer::status_json() const
 		 {{"pcm_frames", channel.frames_dropped},
 		  {"encoder_bytes", channel.encoder_skipped_bytes},
 		  {"listener_skips", channel.listener_skips},
-		  {"listeners_dropped", server.listeners_dropped},
+		  {"listeners_timed_out", server.listeners_timed_out},
 		  {"rejected_full", server.rejected_full},
 		  {"rejected_auth", server.rejected_auth}}},
 		{"audio",

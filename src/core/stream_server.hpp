@@ -43,7 +43,8 @@ struct ServerStats {
 	uint64_t connections_total = 0;
 	uint64_t rejected_full = 0;     // 503: max_listeners reached
 	uint64_t rejected_auth = 0;     // 401: missing or wrong key
-	uint64_t listeners_dropped = 0; // connections that ended on a failed or timed-out write
+	uint64_t listeners_left = 0;      // streams the listener closed (not a drop)
+	uint64_t listeners_timed_out = 0; // listeners dropped because their connection accepted nothing for `timeout`
 	uint64_t bytes_sent = 0;
 	uint64_t events_sent = 0;
 	LatencySummary send_delay_ms; // capture of an event's first sample → written to a listener's socket
@@ -100,7 +101,8 @@ private:
 	std::atomic<uint64_t> connections_total_{0};
 	std::atomic<uint64_t> rejected_full_{0};
 	std::atomic<uint64_t> rejected_auth_{0};
-	std::atomic<uint64_t> listeners_dropped_{0};
+	std::atomic<uint64_t> listeners_left_{0};
+	std::atomic<uint64_t> listeners_timed_out_{0};
 	std::atomic<uint64_t> bytes_sent_{0};
 	std::atomic<uint64_t> events_sent_{0};
 	LatencyHistogram send_delay_ms_;

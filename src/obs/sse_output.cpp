@@ -142,14 +142,14 @@ void SseOutput::stop()
 
 	SSE_LOG(LOG_INFO,
 		"stopped: %llu events, %llu bytes sent, peak %llu listeners; drops: %llu PCM frames, %llu listener "
-		"skips, %llu streams ended on a failed write; audio callback p50 %llu ns, max %llu ns; encoder %.0fx "
+		"skips, %llu listeners timed out; audio callback p50 %llu ns, max %llu ns; encoder %.0fx "
 		"real time%s%s",
 		static_cast<unsigned long long>(channel.events_published),
 		static_cast<unsigned long long>(server.bytes_sent),
 		static_cast<unsigned long long>(server.listeners_peak),
 		static_cast<unsigned long long>(channel.frames_dropped),
 		static_cast<unsigned long long>(channel.listener_skips),
-		static_cast<unsigned long long>(server.listeners_dropped),
+		static_cast<unsigned long long>(server.listeners_timed_out),
 		static_cast<unsigned long long>(channel.callback_ns.p50),
 		static_cast<unsigned long long>(channel.callback_ns.max), channel.encode_speed,
 		channel.failed ? "; encoder error: " : "", channel.error.c_str());
