@@ -7,6 +7,11 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <filesystem>
 #include <string>
@@ -538,6 +543,56 @@ TEST_F(StreamServerTest, ClosingTheHubEndsTheStream)
 	EXPECT_TRUE(listener.wait_finished(3s)) << "the response ends when the channel does";
 	EXPECT_EQ(count_audio_events(listener.body()), 1u) << "what was published before the end is delivered";
 	EXPECT_TRUE(server.running()) << "the server itself keeps running";
+}
+
+// A listener that closes its connection has left: counted, but not as a drop. One whose connection stops
+// accepting data is dropped after the timeout, and that is counted as a drop.
+TEST_F(StreamServerTest, CountsListenersWhoLeaveApartFromListenersWhoTimeOut)
+{
+	StreamServer server;
+	ServerConfig config = base_config();
+	config.timeout_seconds = 2;
+	ASSERT_TRUE(start(server, config));
+	const auto status = [&] {
+		return nlohmann::json::parse(get("/status.json")->body);
+	};
+
+	{
+		StreamClient leaving(port_, "/stream");
+		ASSERT_TRUE(leaving.wait_for_body(greeted));
+	}
+	const auto left_by = Clock::now() + 3s;
+	while (status()["listeners"]["left"] != 1 && Clock::now() < left_by)
+		std::this_thread::sleep_for(50ms);
+	EXPECT_EQ(status()["listeners"]["left"], 1) << "a closed connection is noticed through the heartbeat";
+	EXPECT_EQ(status()["drops"]["listeners_timed_out"], 0) << "leaving is not a drop";
+
+	// A listener that never reads, with a small receive buffer, behind a stream of large events.
+	const int sock = socket(AF_INET, SOCK_STREAM, 0);
+	ASSERT_GE(sock, 0);
+	const int small = 4096;
+	setsockopt(sock, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+	sockaddr_in addr{};
+	addr.sin_family = AF_INET;
+	addr.sin_port = htons(static_cast<uint16_t>(port_));
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ASSERT_EQ(connect(sock, reinterpret_cast<sockaddr *>(&addr), sizeof(addr)), 0);
+	const std::string request = "GET /stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+	ASSERT_EQ(send(sock, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
+
+	const std::vector<uint8_t> big(64 * 1024, 0x55);
+	const auto dropped_by = Clock::now() + 20s;
+	while (status()["drops"]["listeners_timed_out"] != 1 && Clock::now() < dropped_by) {
+		for (int i = 0; i < 8; i++)
+			hub_->publish(big, wall_clock_ms(), 1152);
+		std::this_thread::sleep_for(100ms);
+	}
+	const auto final_status = status();
+	EXPECT_EQ(final_status["drops"]["listeners_timed_out"], 1) << "the stalled listener was dropped";
+	EXPECT_EQ(final_status["listeners"]["left"], 1) << "and not counted as having left";
+	EXPECT_EQ(final_status["listeners"]["now"], 0);
+	close(sock);
+	server.stop();
 }
 
 } // namespace
