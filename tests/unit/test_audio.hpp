@@ -1,7 +1,8 @@
 #pragma once
 
-// Helpers shared by the unit tests that look at sound: sine generation, MP3 decoding with libmpg123 (an
-// independent decoder, so the tests check what a listener hears and not only what LAME wrote), and measurements.
+// Helpers shared by the unit tests that look at sound: sine generation, and thin adapters over tests/support's
+// libmpg123 decoder (an independent decoder, so the tests check what a listener hears and not only what LAME
+// wrote), measurements and MPEG frame walker.
 
 #include <cstddef>
 #include <cstdint>
