@@ -135,6 +135,8 @@ void HttpListener::feed_body(const char *data, size_t size, int64_t now_ms)
 void HttpListener::feed_content(const char *data, size_t size, int64_t now_ms)
 {
 	result_.bytes += size;
+	if (now_ms - body_start_ms_ < kBurstWindowMs)
+		result_.first_second_bytes += size;
 	if (config_.mode != StreamMode::Sse)
 		return;
 	for (size_t i = 0; i < size; i++) {
@@ -157,6 +159,8 @@ void HttpListener::sse_line(const std::string &line, int64_t now_ms)
 			pending_capture_ms_ = capture_ms_of(data_);
 		} else if (event_ == "audio") {
 			result_.events++;
+			if (now_ms - body_start_ms_ < kBurstWindowMs)
+				result_.first_second_events++;
 			if (has_id_) {
 				if (last_audio_id_ != 0 && id_ != last_audio_id_ + 1)
 					result_.gaps++;

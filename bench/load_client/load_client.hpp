@@ -24,12 +24,14 @@ struct LoadConfig {
 struct ListenerResult {
 	bool connected = false; // got a 200 response
 	int status = 0;
-	bool ended_early = false;       // the server closed the stream before the run ended
-	uint64_t bytes = 0;             // body bytes after de-chunking
-	uint64_t events = 0;            // audio events (SSE mode)
-	uint64_t gaps = 0;              // audio events whose id was not the previous id + 1 (SSE mode)
-	uint64_t stalls = 0;            // reads that came more than stall_ms after the previous one
-	std::vector<int64_t> delays_ms; // arrival wall clock − capture time per timing event, after the join burst
+	bool ended_early = false;         // the server closed the stream before the run ended
+	uint64_t bytes = 0;               // body bytes after de-chunking
+	uint64_t events = 0;              // audio events (SSE mode)
+	uint64_t gaps = 0;                // audio events whose id was not the previous id + 1 (SSE mode)
+	uint64_t stalls = 0;              // reads that came more than stall_ms after the previous one
+	uint64_t first_second_bytes = 0;  // body bytes in the first second: the join burst plus 1 s of live audio
+	uint64_t first_second_events = 0; // audio events in the first second (SSE mode)
+	std::vector<int64_t> delays_ms;   // arrival wall clock − capture time per timing event, after the join burst
 };
 
 struct LoadReport {

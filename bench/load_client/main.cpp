@@ -102,6 +102,8 @@ int main(int argc, char **argv)
 	uint64_t connected = 0, ended = 0, events = 0, gaps = 0, stalls = 0, bytes = 0;
 	uint64_t min_events = UINT64_MAX, min_bytes = UINT64_MAX;
 	std::vector<int64_t> delays;
+	std::vector<int64_t> first_bytes;
+	std::vector<int64_t> first_events;
 	for (const ListenerResult &l : report.listeners) {
 		connected += l.connected ? 1 : 0;
 		ended += l.ended_early ? 1 : 0;
@@ -112,6 +114,10 @@ int main(int argc, char **argv)
 		min_events = std::min(min_events, l.events);
 		min_bytes = std::min(min_bytes, l.bytes);
 		delays.insert(delays.end(), l.delays_ms.begin(), l.delays_ms.end());
+		if (l.connected) {
+			first_bytes.push_back(static_cast<int64_t>(l.first_second_bytes));
+			first_events.push_back(static_cast<int64_t>(l.first_second_events));
+		}
 	}
 	const int64_t p50 = percentile(delays, 0.50);
 	const int64_t p99 = percentile(delays, 0.99);
@@ -134,6 +140,8 @@ int main(int argc, char **argv)
 		{"delay_ms_p50", p50},
 		{"delay_ms_p99", p99},
 		{"delay_ms_max", max},
+		{"first_second_bytes_p50", percentile(first_bytes, 0.5)},
+		{"first_second_events_p50", percentile(first_events, 0.5)},
 	};
 	std::cout << out.dump() << std::endl;
 	if (!json_path.empty())
