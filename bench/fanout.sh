@@ -174,7 +174,7 @@ import json, sys, platform, os, datetime
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 out, duration = sys.argv[2], sys.argv[3]
 json.dump(rows, open(os.path.join(out, "fanout.json"), "w"), indent=2)
-cpu = open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].strip(": ")
+cpu = open("/proc/cpuinfo").read().split("model name")[1].split("\n")[0].strip(": \t")
 lines = [
     "# Fan-out: obs-sse-audio vs Icecast 2",
     "",

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <random>
 
 namespace sse_audio::bench {
 
@@ -32,6 +33,7 @@ struct Connection {
 	int fd = -1;
 	bool sent = false;
 	std::unique_ptr<HttpListener> parser;
+	Clock::time_point leave_at = Clock::time_point::max();
 };
 
 int open_socket(const LoadConfig &config)
@@ -77,6 +79,25 @@ LoadReport run_load(const LoadConfig &config)
 					 std::chrono::duration<double>(config.duration_seconds));
 	const auto ramp = std::chrono::duration<double>(config.ramp_seconds);
 	size_t opened = 0;
+	const bool churn = config.churn_max_seconds > 0;
+	std::mt19937 random(12345);
+	std::uniform_real_distribution<double> lifetime(config.churn_min_seconds, config.churn_max_seconds);
+	// A fresh connection (and parser: ids restart) for listener slot `index`.
+	const auto open_connection = [&](size_t index) {
+		Connection &c = connections[index];
+		c.parser = std::make_unique<HttpListener>(config, report.listeners[index]);
+		c.sent = false;
+		c.fd = open_socket(config);
+		if (churn)
+			c.leave_at = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+							    std::chrono::duration<double>(lifetime(random)));
+		if (c.fd >= 0) {
+			epoll_event ev{};
+			ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP;
+			ev.data.u64 = index;
+			epoll_ctl(epoll, EPOLL_CTL_ADD, c.fd, &ev);
+		}
+	};
 	std::vector<epoll_event> ready(256);
 	std::vector<char> buffer(64 * 1024);
 
@@ -87,16 +108,20 @@ LoadReport run_load(const LoadConfig &config)
 			std::min<size_t>(connections.size(),
 					 static_cast<size_t>(progress * static_cast<double>(connections.size())) + 1);
 		while (opened < due) {
-			Connection &c = connections[opened];
-			c.parser = std::make_unique<HttpListener>(config, report.listeners[opened]);
-			c.fd = open_socket(config);
-			if (c.fd >= 0) {
-				epoll_event ev{};
-				ev.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP;
-				ev.data.u64 = opened;
-				epoll_ctl(epoll, EPOLL_CTL_ADD, c.fd, &ev);
-			}
+			open_connection(opened);
 			opened++;
+		}
+		if (churn) {
+			const auto now = Clock::now();
+			for (size_t i = 0; i < opened; i++) {
+				Connection &c = connections[i];
+				if (c.fd >= 0 && now >= c.leave_at) {
+					close(c.fd);
+					c.fd = -1;
+					report.listeners[i].reconnects++;
+					open_connection(i);
+				}
+			}
 		}
 		const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - Clock::now()).count();
 		const int timeout =

@@ -18,6 +18,10 @@ struct LoadConfig {
 	double ramp_seconds = 2;    // connections are spread over this long
 	double stall_ms = 500;      // a gap between reads longer than this counts as a stall (MP3 mode)
 	std::string icy_user_agent; // optional User-Agent (some servers treat players differently)
+	// Churn (soak test): each connection lives a random time in [churn_min, churn_max] seconds, then closes and
+	// a new one opens in its place. 0 = connections stay for the whole run.
+	double churn_min_seconds = 0;
+	double churn_max_seconds = 0;
 };
 
 // What one listener saw.
@@ -25,6 +29,7 @@ struct ListenerResult {
 	bool connected = false; // got a 200 response
 	int status = 0;
 	bool ended_early = false;         // the server closed the stream before the run ended
+	uint64_t reconnects = 0;          // connections this listener closed and reopened (churn)
 	uint64_t bytes = 0;               // body bytes after de-chunking
 	uint64_t events = 0;              // audio events (SSE mode)
 	uint64_t gaps = 0;                // audio events whose id was not the previous id + 1 (SSE mode)

@@ -80,12 +80,18 @@ int main(int argc, char **argv)
 			config.ramp_seconds = std::stod(value);
 		else if (arg == "--stall-ms")
 			config.stall_ms = std::stod(value);
-		else if (arg == "--json")
+		else if (arg == "--churn") {
+			// MIN:MAX seconds
+			const size_t colon = value.find(':');
+			config.churn_min_seconds = std::stod(value.substr(0, colon));
+			config.churn_max_seconds = colon == std::string::npos ? config.churn_min_seconds
+									      : std::stod(value.substr(colon + 1));
+		} else if (arg == "--json")
 			json_path = value;
 		else {
 			std::cerr
 				<< "usage: sse-load-client --url http://HOST:PORT/PATH [--mode sse|mp3] [--listeners N]\n"
-				   "                       [--duration S] [--ramp S] [--stall-ms MS] [--json FILE]\n";
+				   "                       [--duration S] [--ramp S] [--stall-ms MS] [--churn MIN:MAX] [--json FILE]\n";
 			return 2;
 		}
 	}
@@ -99,7 +105,7 @@ int main(int argc, char **argv)
 
 	const LoadReport report = run_load(config);
 
-	uint64_t connected = 0, ended = 0, events = 0, gaps = 0, stalls = 0, bytes = 0;
+	uint64_t connected = 0, ended = 0, events = 0, gaps = 0, stalls = 0, bytes = 0, reconnects = 0;
 	uint64_t min_events = UINT64_MAX, min_bytes = UINT64_MAX;
 	std::vector<int64_t> delays;
 	std::vector<int64_t> first_bytes;
@@ -107,6 +113,7 @@ int main(int argc, char **argv)
 	for (const ListenerResult &l : report.listeners) {
 		connected += l.connected ? 1 : 0;
 		ended += l.ended_early ? 1 : 0;
+		reconnects += l.reconnects;
 		events += l.events;
 		gaps += l.gaps;
 		stalls += l.stalls;
@@ -129,6 +136,7 @@ int main(int argc, char **argv)
 		{"listeners", config.listeners},
 		{"connected", connected},
 		{"ended_early", ended},
+		{"reconnects", reconnects},
 		{"elapsed_seconds", report.elapsed_seconds},
 		{"events", events},
 		{"gaps", gaps},
