@@ -8,10 +8,18 @@ packages=(
 	build-essential cmake pkg-config git
 	libobs-dev obs-studio
 	libmp3lame-dev libcpp-httplib-dev nlohmann-json3-dev
+	# The dock uses the Qt of the installed OBS (Debian 12: Qt 5; OBS built with Qt 6 elsewhere)
+	qtbase5-dev qt6-base-dev libqrencode-dev
 	xvfb xauth libgl1-mesa-dri libegl-mesa0
 )
 if [ "$what" = "test" ]; then
-	packages+=(libgtest-dev googletest libmpg123-dev ffmpeg clang-format clang-tidy curl)
+	packages+=(libgtest-dev googletest libmpg123-dev ffmpeg clang-format clang-tidy curl libzbar-dev libssl-dev xdotool)
+	# Browser tests: Debian's browsers, a PulseAudio null sink for their audio clock, Node for playwright/puppeteer.
+	packages+=(chromium firefox-esr pulseaudio)
+	# nodejs from elsewhere (e.g. NodeSource) brings its own npm and conflicts with Debian's npm package.
+	if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+		packages+=(nodejs npm)
+	fi
 fi
 
 missing=()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds obs-sse-audio, installs it into OBS's per-user plugin folder, and starts streaming.
-# Until the Tools-menu dock exists, streaming is started by the headless host: real libobs with the installed
-# plugin, fed a 440 Hz test tone (or, with arguments, e.g. --capture or --file PATH). It prints the listener URL.
+# Builds obs-sse-audio, installs it into OBS's per-user plugin folder, and starts it. On a desktop (DISPLAY set) with
+# OBS installed and no arguments, that is OBS itself, where the dock (Tools > SSE Audio Stream) starts the stream.
+# Otherwise the headless host streams: real libobs with the installed plugin, fed a 440 Hz test tone (or, with
+# arguments, e.g. --capture or --file PATH); it prints the listener URL.
 # Any arguments are passed to obs-sse-audio-host (see --help), e.g. scripts/run.sh --port 9000 --bitrate 192
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,13 @@ cmake --build "$build" -j"$(nproc)"
 
 echo "== install the plugin"
 cmake --install "$build" | grep -v "Up-to-date" || true
+
+# On a desktop with OBS installed, OBS itself: the plugin is installed, and Tools > SSE Audio Stream opens the dock
+# with its Start button. Without arguments only: arguments are for the headless host below.
+if [ -n "${DISPLAY:-}" ] && [ "$#" -eq 0 ] && command -v obs >/dev/null; then
+	echo "== start OBS: Tools > SSE Audio Stream opens the dock; press Start there"
+	exec obs
+fi
 
 echo "== start streaming (Ctrl+C to stop)"
 host="$build/src/host/obs-sse-audio-host"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: installs dependencies, builds with warnings as errors, checks format,
-# layering and clang-tidy, then runs unit tests and integration tests (real libobs under Xvfb, real HTTP, real MP3).
+# layering and clang-tidy, then runs unit tests and integration tests (real libobs under Xvfb, real HTTP, real MP3),
+# and finally the plugin in real OBS Studio (screenshots in tests/artifacts/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,7 +33,17 @@ echo "== clang-tidy (src/core)"
 find src/core -name '*.cpp' -print0 | xargs -0 -P"$jobs" -n1 clang-tidy -p "$build" --quiet 2>/dev/null
 
 echo "== unit tests"
-ctest --test-dir "$build" -LE integration -j"$jobs" --output-on-failure
+# Unit, plugin and dock widget tests (Qt's offscreen platform); the suites below need a display.
+ctest --test-dir "$build" -LE 'integration|obs|browser' -j"$jobs" --output-on-failure
 
 echo "== integration tests (real libobs under Xvfb)"
 xvfb-run -a -s "-screen 0 1280x800x24" ctest --test-dir "$build" -L integration --output-on-failure
+
+echo "== real OBS (Debian's obs-studio under Xvfb: start with OBS, obs-websocket, Tools menu, dock, File > Exit)"
+xvfb-run -a -s "-screen 0 1280x800x24" ctest --test-dir "$build" -L obs --output-on-failure
+
+echo "== browser tests (the player in Chromium and Firefox ESR, real plugin in the host, PulseAudio null sink)"
+# Only the packages in package-lock.json; the browsers are Debian's, never downloaded.
+(cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+SSE_AUDIO_REQUIRE_BROWSER_TESTS=1 xvfb-run -a -s "-screen 0 1280x800x24" \
+	ctest --test-dir "$build" -L browser --output-on-failure

@@ -1,6 +1,7 @@
 #include "audio_channel.hpp"
 
 #include "mp3_encoder.hpp"
+#include "thread_name.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -27,13 +28,6 @@ uint64_t steady_ns()
 
 } // namespace
 
-int64_t wall_clock_ms()
-{
-	return std::chrono::duration_cast<std::chrono::milliseconds>(
-		       std::chrono::system_clock::now().time_since_epoch())
-		.count();
-}
-
 Result<std::unique_ptr<AudioChannel>> AudioChannel::start(const ChannelConfig &config)
 {
 	auto encoder = Mp3Encoder::create({config.sample_rate, config.bitrate_kbps});
@@ -53,6 +47,8 @@ AudioChannel::AudioChannel(const ChannelConfig &config, std::unique_ptr<Mp3Encod
 	hub_config.capacity_events = config_.ring_events;
 	hub_config.burst_events = static_cast<size_t>(std::ceil(config_.burst_seconds / event_seconds));
 	hub_config.first_id = static_cast<uint64_t>(wall_clock_ms());
+	// About once a second of audio, so a player can keep measuring its delay.
+	hub_config.timing_every_events = static_cast<size_t>(std::ceil(1.0 / event_seconds));
 	hub_ = std::make_shared<StreamHub>(hub_config);
 	lame_delay_ = encoder_->encoder_delay() + kDecoderDelay;
 }
@@ -83,6 +79,7 @@ void AudioChannel::stop()
 
 void AudioChannel::run()
 {
+	set_current_thread_name("sse-encoder");
 	while (!stop_requested_.load(std::memory_order_acquire)) {
 		if (!encode_queued())
 			return;

@@ -5,6 +5,7 @@
 #include "pcm_queue.hpp"
 #include "result.hpp"
 #include "stream_hub.hpp"
+#include "wall_clock.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -115,8 +116,5 @@ private:
 	bool failed_ = false;
 	std::string error_;
 };
-
-// Milliseconds since the Unix epoch, the clock that capture times and the player share.
-int64_t wall_clock_ms();
 
 } // namespace sse_audio

@@ -26,6 +26,12 @@ std::string format_sse_text_event(std::string_view event, std::string_view data)
 	return out;
 }
 
+std::string format_sse_timing_event(int64_t capture_ms, int64_t server_ms)
+{
+	return format_sse_text_event("timing", "{\"capture_ms\":" + std::to_string(capture_ms) +
+						       ",\"server_ms\":" + std::to_string(server_ms) + "}");
+}
+
 std::string format_sse_retry(int milliseconds)
 {
 	return "retry: " + std::to_string(milliseconds) + "\n\n";

@@ -17,6 +17,11 @@ std::string format_sse_audio_event(uint64_t id, std::span<const uint8_t> mp3_fra
 // An event with a single-line text payload (no CR or LF allowed in `data`); used for `event: timing` and friends.
 std::string format_sse_text_event(std::string_view event, std::string_view data);
 
+// `event: timing` with `data: {"capture_ms":<ms>,"server_ms":<ms>}`: the wall-clock time (ms since the epoch) at
+// which the first sample of the NEXT audio event entered the output, and the server's wall clock when this block was
+// framed. The reference is positional, not by id, so it survives relays that assign their own ids.
+std::string format_sse_timing_event(int64_t capture_ms, int64_t server_ms);
+
 // `retry: <ms>`: how long EventSource waits before reconnecting.
 std::string format_sse_retry(int milliseconds);
 

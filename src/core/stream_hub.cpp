@@ -1,6 +1,7 @@
 #include "stream_hub.hpp"
 
 #include "sse_format.hpp"
+#include "wall_clock.hpp"
 
 #include <algorithm>
 
@@ -18,12 +19,17 @@ HubEventPtr StreamHub::publish(std::vector<uint8_t> mp3, int64_t capture_ms, uin
 	event->capture_ms = capture_ms;
 	event->sample_frames = sample_frames;
 	event->mp3 = std::move(mp3);
+	uint64_t index = 0;
 	{
 		std::lock_guard lock(mutex_);
 		event->id = next_id_;
+		index = next_id_ - std::max<uint64_t>(config_.first_id, 1);
 	}
-	// Base64 and framing happen outside the lock: listeners only wait for the pointer swap below.
-	event->sse = format_sse_audio_event(event->id, event->mp3);
+	// Base64 and framing happen outside the lock: listeners only wait for the pointer swap below. Only the
+	// encoder thread publishes, so the id read above is still the next one.
+	event->timed = config_.timing_every_events > 0 && index % config_.timing_every_events == 0;
+	event->sse = event->timed ? format_sse_timing_event(capture_ms, wall_clock_ms()) : std::string();
+	event->sse += format_sse_audio_event(event->id, event->mp3);
 	HubEventPtr shared = std::move(event);
 	{
 		std::lock_guard lock(mutex_);

@@ -19,7 +19,8 @@ struct HubEvent {
 	int64_t capture_ms = 0;     // wall-clock time the event's first sample entered the output
 	uint32_t sample_frames = 0; // PCM frames (per channel) the event holds
 	std::vector<uint8_t> mp3;   // raw frames, for /stream.mp3
-	std::string sse;            // the complete SSE block, for /stream
+	std::string sse;            // the complete SSE block(s), for /stream
+	bool timed = false;         // `sse` begins with an `event: timing` block describing this event
 };
 using HubEventPtr = std::shared_ptr<const HubEvent>;
 
@@ -29,6 +30,9 @@ struct HubConfig {
 	// The first id. Ids keep counting up from here; starting each run at the wall clock (ms) keeps ids from
 	// an earlier run below every id of the current one, so a stale Last-Event-ID never resumes wrongly.
 	uint64_t first_id = 1;
+	// Every this many events (the first included), the event's block is preceded by an `event: timing` block
+	// giving its capture time. Framed once and shared like the audio itself. 0: none.
+	size_t timing_every_events = 0;
 };
 
 // Where a listener starts reading, and how.

@@ -1,6 +1,7 @@
 #include "stream_server.hpp"
 
 #include "sse_format.hpp"
+#include "thread_name.hpp"
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -156,7 +157,10 @@ Status StreamServer::start(const ServerConfig &config, std::shared_ptr<StreamHub
 	}
 
 	started_ms_ = wall_clock_ms();
-	thread_ = std::thread([this] { http_->listen_after_bind(); });
+	thread_ = std::thread([this] {
+		set_current_thread_name("sse-http-accept");
+		http_->listen_after_bind();
+	});
 	// stop() only works once the accept loop runs; wait for it so that an immediate stop cannot be lost.
 	for (int i = 0; i < 2000 && !http_->is_running(); i++)
 		std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -169,6 +173,12 @@ void StreamServer::stop()
 	if (!http_)
 		return;
 	stopping_ = true;
+	// Let each SSE listener end its stream with the stopped event: a handler sees stopping_ within one wait slice,
+	// while once http_->stop() has run, cpp-httplib no longer calls it. Bounded: a listener whose connection is
+	// stalled is cut off by http_->stop() below.
+	const auto drain_until = Clock::now() + kWaitSlice + std::chrono::milliseconds(250);
+	while (sse_listeners_.load() > 0 && Clock::now() < drain_until)
+		std::this_thread::sleep_for(std::chrono::milliseconds(5));
 	http_->stop();
 	if (thread_.joinable())
 		thread_.join();
@@ -249,6 +259,7 @@ void StreamServer::handle_stream(const httplib::Request &req, httplib::Response 
 		std::unique_ptr<ListenerSlot> slot;
 		uint64_t next_id = 0;
 		bool greeted = false;
+		bool timed = false; // a timing block preceded an audio event on this connection
 		Clock::time_point last_write;
 	};
 	auto listener = std::make_shared<Listener>();
@@ -281,10 +292,17 @@ void StreamServer::handle_stream(const httplib::Request &req, httplib::Response 
 			listener->last_write = Clock::now();
 			return true;
 		};
-		if (stopping_) {
+		// The stopped event lets the player say that the broadcaster stopped (not that the network failed). The
+		// server stops right after the channel closes, so both ways out of a stream write it.
+		const auto end_of_stream = [&] {
+			if (kind == StreamKind::Sse &&
+			    !write(format_sse_text_event("stopped", "{}") + format_sse_comment("stream stopped")))
+				return false;
 			sink.done();
 			return true;
-		}
+		};
+		if (stopping_)
+			return end_of_stream();
 		if (!listener->greeted) {
 			listener->greeted = true;
 			listener->last_write = Clock::now();
@@ -300,10 +318,7 @@ void StreamServer::handle_stream(const httplib::Request &req, httplib::Response 
 		HubRead read = hub_->read(listener->next_id, wait);
 		switch (read.outcome) {
 		case HubRead::Outcome::Closed:
-			if (kind == StreamKind::Sse && !write(format_sse_comment("stream stopped")))
-				return false;
-			sink.done();
-			return true;
+			return end_of_stream();
 		case HubRead::Outcome::Timeout:
 			if (kind == StreamKind::Sse && Clock::now() - listener->last_write >= config_.heartbeat)
 				return write(format_sse_comment("heartbeat"));
@@ -314,7 +329,16 @@ void StreamServer::handle_stream(const httplib::Request &req, httplib::Response 
 		case HubRead::Outcome::Events:
 			break;
 		}
+		// A listener that was moved forward lost the thread of capture times: it gets a timing block again.
+		if (read.skipped_forward)
+			listener->timed = false;
 		for (const auto &event : read.events) {
+			// The shared timing blocks come once a second; a new listener gets one before its first audio event
+			// so that the player can show its delay at once.
+			if (kind == StreamKind::Sse && !listener->timed && !event->timed &&
+			    !write(format_sse_timing_event(event->capture_ms, wall_clock_ms())))
+				return false;
+			listener->timed = true;
 			if (kind == StreamKind::Sse
 				    ? !write(event->sse)
 				    : !write({reinterpret_cast<const char *>(event->mp3.data()), event->mp3.size()}))
@@ -354,6 +378,7 @@ std::string StreamServer::status_json() const
 	const int64_t now = wall_clock_ms();
 	nlohmann::json doc = {
 		{"version", config_.version},
+		{"title", config_.title},
 		{"running", server.running && !channel.failed},
 		{"uptime_seconds", server.running ? double(now - server.started_ms) / 1000.0 : 0.0},
 		{"server_time_ms", now},
@@ -391,7 +416,8 @@ std::string StreamServer::status_json() const
 		{"access_key_required", !config_.access_key.empty()},
 		{"error", channel.failed ? nlohmann::json(channel.error) : nlohmann::json(nullptr)},
 	};
-	return doc.dump();
+	// Replace, not throw, should a string ever hold bad UTF-8 (settings validation refuses it for the title).
+	return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 } // namespace sse_audio

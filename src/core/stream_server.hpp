@@ -30,6 +30,7 @@ struct ServerConfig {
 	std::chrono::milliseconds heartbeat{5000}; // comment line after this long without an event
 	int retry_ms = 1000;                       // EventSource reconnect delay hint
 	std::string version;                       // shown in /status.json
+	std::string title = "OBS";                 // the stream's name, shown by the player (/status.json "title")
 };
 
 // Listener-side figures for /status.json and the dock.
@@ -41,8 +42,8 @@ struct ServerStats {
 	uint64_t sse_listeners = 0;
 	uint64_t mp3_listeners = 0;
 	uint64_t connections_total = 0;
-	uint64_t rejected_full = 0;     // 503: max_listeners reached
-	uint64_t rejected_auth = 0;     // 401: missing or wrong key
+	uint64_t rejected_full = 0;       // 503: max_listeners reached
+	uint64_t rejected_auth = 0;       // 401: missing or wrong key
 	uint64_t listeners_left = 0;      // streams the listener closed (not a drop)
 	uint64_t listeners_timed_out = 0; // listeners dropped because their connection accepted nothing for `timeout`
 	uint64_t bytes_sent = 0;

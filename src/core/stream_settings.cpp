@@ -23,6 +23,49 @@ bool is_key_character(char c)
 	       c == '.' || c == '~';
 }
 
+// Well-formed UTF-8 without control characters: the title travels in JSON and is shown as text.
+bool is_display_text(const std::string &text)
+{
+	size_t i = 0;
+	while (i < text.size()) {
+		const auto c = static_cast<unsigned char>(text[i]);
+		if (c < 0x20 || c == 0x7F)
+			return false;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		size_t extra = 0;
+		uint32_t code = 0;
+		if (c >= 0xC2 && c <= 0xDF) {
+			extra = 1;
+			code = c & 0x1Fu;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			extra = 2;
+			code = c & 0x0Fu;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			extra = 3;
+			code = c & 0x07u;
+		} else {
+			return false;
+		}
+		if (i + extra >= text.size())
+			return false; // truncated sequence
+		for (size_t k = 1; k <= extra; k++) {
+			const auto next = static_cast<unsigned char>(text[i + k]);
+			if ((next & 0xC0u) != 0x80u)
+				return false;
+			code = (code << 6) | (next & 0x3Fu);
+		}
+		// No overlong forms, no surrogates, nothing past U+10FFFF, no C1 controls.
+		if ((extra == 2 && code < 0x800) || (extra == 3 && (code < 0x10000 || code > 0x10FFFF)) ||
+		    (code >= 0xD800 && code <= 0xDFFF) || (code >= 0x80 && code <= 0x9F))
+			return false;
+		i += extra + 1;
+	}
+	return true;
+}
+
 } // namespace
 
 bool is_ip_address(const std::string &text)
@@ -62,6 +105,10 @@ std::vector<SettingsProblem> validate_settings(const StreamSettings &s)
 	    !std::all_of(s.access_key.begin(), s.access_key.end(), is_key_character))
 		problems.push_back({"access_key", "Access key may hold at most 128 characters, each a letter, a digit, "
 						  "'-', '_', '.' or '~'"});
+	if (s.title.size() > StreamSettings::kMaxTitleBytes || !is_display_text(s.title))
+		problems.push_back({"title", "Title may hold at most " +
+						     std::to_string(StreamSettings::kMaxTitleBytes) +
+						     " bytes of UTF-8 text without control characters"});
 	return problems;
 }
 

@@ -19,6 +19,7 @@ struct StreamSettings {
 	static constexpr int kMaxTimeout = 300;
 	static constexpr int kMaxMaxListeners = 1000;
 	static constexpr int kMixerTracks = 6;
+	static constexpr size_t kMaxTitleBytes = 200;
 
 	int port = kDefaultPort;
 	int bitrate_kbps = kDefaultBitrate;
@@ -28,6 +29,7 @@ struct StreamSettings {
 	int mixer = 0; // 0-based OBS mixer track
 	int max_listeners = kDefaultMaxListeners;
 	std::string access_key; // empty = open to anyone who has the URL
+	std::string title;      // the stream's name shown by the player (UTF-8); empty = the host's default
 };
 
 // One refused field and why; `field` is the settings key (`port`, `bitrate`, ...).

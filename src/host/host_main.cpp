@@ -120,6 +120,8 @@ obs_data_t *output_settings(const HostOptions &o)
 		obs_data_set_string(s, "bind_address", o.bind_address->c_str());
 	if (o.access_key)
 		obs_data_set_string(s, "access_key", o.access_key->c_str());
+	if (o.title)
+		obs_data_set_string(s, "title", o.title->c_str());
 	return s;
 }
 

@@ -49,7 +49,7 @@ std::string host_usage()
 	       "\n"
 	       "Output settings (default: the plugin's):\n"
 	       "  --port N  --bitrate KBPS  --timeout S  --mixer TRACK(1-6)  --max-listeners N\n"
-	       "  --bind ADDRESS  --key ACCESS_KEY\n"
+	       "  --bind ADDRESS  --key ACCESS_KEY  --title TEXT (the stream's title shown by the player)\n"
 	       "\n"
 	       "Paths:\n"
 	       "  --module PATH        obs-sse-audio.so (default: " SSE_AUDIO_DEFAULT_MODULE ")\n"
@@ -145,6 +145,11 @@ std::optional<HostOptions> parse_host_options(int argc, char **argv, std::string
 			if (!text)
 				return std::nullopt;
 			o.access_key = *text;
+		} else if (arg == "--title") {
+			const auto text = value();
+			if (!text)
+				return std::nullopt;
+			o.title = *text;
 		} else if (arg == "--module") {
 			const auto text = value();
 			if (!text)

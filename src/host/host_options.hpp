@@ -22,6 +22,7 @@ struct HostOptions {
 	std::optional<int> max_listeners;
 	std::optional<std::string> bind_address;
 	std::optional<std::string> access_key;
+	std::optional<std::string> title;
 
 	std::string module_path; // obs-sse-audio.so
 	std::string module_data; // its data folder

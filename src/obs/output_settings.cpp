@@ -18,6 +18,7 @@ void set_default_settings(obs_data_t *data)
 	obs_data_set_default_int(data, kKeyMixer, defaults.mixer);
 	obs_data_set_default_int(data, kKeyMaxListeners, defaults.max_listeners);
 	obs_data_set_default_string(data, kKeyAccessKey, defaults.access_key.c_str());
+	obs_data_set_default_string(data, kKeyTitle, defaults.title.c_str());
 }
 
 StreamSettings settings_from_data(obs_data_t *data)
@@ -35,6 +36,7 @@ StreamSettings settings_from_data(obs_data_t *data)
 	s.mixer = read_int(kKeyMixer);
 	s.max_listeners = read_int(kKeyMaxListeners);
 	s.access_key = obs_data_get_string(data, kKeyAccessKey);
+	s.title = obs_data_get_string(data, kKeyTitle);
 	return s;
 }
 
@@ -47,6 +49,7 @@ void settings_to_data(const StreamSettings &s, obs_data_t *data)
 	obs_data_set_int(data, kKeyMixer, s.mixer);
 	obs_data_set_int(data, kKeyMaxListeners, s.max_listeners);
 	obs_data_set_string(data, kKeyAccessKey, s.access_key.c_str());
+	obs_data_set_string(data, kKeyTitle, s.title.c_str());
 }
 
 obs_properties_t *make_output_properties()
@@ -76,6 +79,7 @@ obs_properties_t *make_output_properties()
 	obs_properties_add_int(props, kKeyMaxListeners, obs_module_text("Settings.MaxListeners"), 1,
 			       StreamSettings::kMaxMaxListeners, 1);
 	obs_properties_add_text(props, kKeyAccessKey, obs_module_text("Settings.AccessKey"), OBS_TEXT_PASSWORD);
+	obs_properties_add_text(props, kKeyTitle, obs_module_text("Settings.Title"), OBS_TEXT_DEFAULT);
 	return props;
 }
 

@@ -15,6 +15,10 @@ inline constexpr const char *kKeyBindAddress = "bind_address";
 inline constexpr const char *kKeyMixer = "mixer";
 inline constexpr const char *kKeyMaxListeners = "max_listeners";
 inline constexpr const char *kKeyAccessKey = "access_key";
+// An addition to the contract's keys (docs/protocol.md): the stream's title shown by the player.
+inline constexpr const char *kKeyTitle = "title";
+// What the player shows when no title is set.
+inline constexpr const char *kDefaultTitle = "OBS";
 
 void set_default_settings(obs_data_t *data);
 StreamSettings settings_from_data(obs_data_t *data);

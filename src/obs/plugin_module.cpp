@@ -1,7 +1,13 @@
 #include <obs-module.h>
 
+#include "frontend_events.hpp"
 #include "plugin_log.hpp"
+#include "plugin_module.hpp"
 #include "sse_output.hpp"
+#include "websocket_requests.hpp"
+
+#include <memory>
+#include <string>
 
 #ifndef SSE_AUDIO_VERSION
 #define SSE_AUDIO_VERSION "0.0.0"
@@ -9,6 +15,37 @@
 
 OBS_DECLARE_MODULE()
 OBS_MODULE_USE_DEFAULT_LOCALE("obs-sse-audio", "en-US")
+
+namespace {
+
+std::unique_ptr<sse_audio::obs::OutputController> g_controller;
+
+std::string settings_file_path()
+{
+	// NULL when libobs was started without a config folder; the settings then live in memory only.
+	char *path = obs_module_config_path("settings.json");
+	std::string result = path ? path : "";
+	bfree(path);
+	return result;
+}
+
+} // namespace
+
+namespace sse_audio::obs {
+
+OutputController &output_controller()
+{
+	return *g_controller;
+}
+
+void finish_loading(bool inside_frontend)
+{
+	register_websocket_requests(*g_controller);
+	if (inside_frontend)
+		attach_frontend_events(*g_controller);
+}
+
+} // namespace sse_audio::obs
 
 MODULE_EXPORT const char *obs_module_description(void)
 {
@@ -18,12 +55,17 @@ MODULE_EXPORT const char *obs_module_description(void)
 bool obs_module_load(void)
 {
 	sse_audio::obs::register_sse_output();
+	// The controller only reads its settings here; its output is created at the first start, from whichever
+	// place asks first (the dock, "start with OBS", obs-websocket).
+	g_controller = std::make_unique<sse_audio::obs::OutputController>(settings_file_path());
 	SSE_LOG(LOG_INFO, "loaded version %s", SSE_AUDIO_VERSION);
 	return true;
 }
 
 void obs_module_unload(void)
 {
-	// Outputs are destroyed by libobs before modules unload, and destroying one stops its server and threads.
+	// Inside OBS the controller already shut down on OBS_FRONTEND_EVENT_EXIT; elsewhere this stops the output
+	// and its server before the module goes away.
+	g_controller.reset();
 	SSE_LOG(LOG_INFO, "unloaded");
 }

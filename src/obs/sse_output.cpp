@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #ifndef SSE_AUDIO_VERSION
 #define SSE_AUDIO_VERSION "0.0.0"
@@ -20,6 +21,9 @@
 namespace sse_audio::obs {
 
 namespace {
+
+// How long stop() lets listeners receive the end of their streams: up to 50 polls of 10 ms.
+constexpr int kListenerEndPolls = 50;
 
 // One instance of the output: the settings it was given, and while active, a channel and a server.
 class SseOutput {
@@ -38,6 +42,7 @@ public:
 
 	bool start();
 	void stop();
+	std::optional<OutputFigures> figures();
 
 	// libobs's mixer callback (OBS's audio thread): hands the samples to the channel and returns.
 	static void receive_audio(void *param, size_t mix_idx, struct audio_data *data);
@@ -91,6 +96,7 @@ bool SseOutput::start()
 	server_config.access_key = settings_.access_key;
 	server_config.web_root = web_root ? web_root : "";
 	server_config.version = SSE_AUDIO_VERSION;
+	server_config.title = settings_.title.empty() ? kDefaultTitle : settings_.title;
 	bfree(web_root);
 
 	AudioChannel *raw_channel = channel->get();
@@ -135,6 +141,10 @@ void SseOutput::stop()
 	obs_remove_raw_audio_callback(connected_mix_, &SseOutput::receive_audio, this);
 
 	channel_->stop(); // encodes what is queued, flushes LAME, ends every listener's stream
+	// Each listener's handler now writes the closing "stopped" event and ends its response. The server's stop
+	// would cut that short, so give them a moment (bounded: a stalled listener must not hold up OBS's exit).
+	for (int i = 0; i < kListenerEndPolls && server_.stats().listeners_now > 0; i++)
+		std::this_thread::sleep_for(std::chrono::milliseconds(10));
 	const ChannelStats channel = channel_->stats();
 	const ServerStats server = server_.stats();
 	server_.stop();
@@ -154,6 +164,14 @@ void SseOutput::stop()
 		static_cast<unsigned long long>(channel.callback_ns.max), channel.encode_speed,
 		channel.failed ? "; encoder error: " : "", channel.error.c_str());
 	channel_.reset();
+}
+
+std::optional<OutputFigures> SseOutput::figures()
+{
+	std::unique_lock lock(lifecycle_mutex_, std::try_to_lock);
+	if (!lock.owns_lock() || !capturing_)
+		return std::nullopt;
+	return OutputFigures{server_.stats(), channel_->stats()};
 }
 
 void SseOutput::receive_audio(void *param, size_t, struct audio_data *data)
@@ -206,6 +224,16 @@ obs_properties_t *output_properties(void *)
 }
 
 } // namespace
+
+std::optional<OutputFigures> read_output_figures(obs_output_t *output)
+{
+	// The id check makes the cast below safe: libobs hands back the pointer output_create returned.
+	const char *id = output ? obs_output_get_id(output) : nullptr;
+	if (!id || std::string(id) != kOutputId)
+		return std::nullopt;
+	auto *self = static_cast<SseOutput *>(obs_obj_get_data(output));
+	return self ? self->figures() : std::nullopt;
+}
 
 void register_sse_output()
 {

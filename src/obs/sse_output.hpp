@@ -1,5 +1,12 @@
 #pragma once
 
+#include <obs.h>
+
+#include "audio_channel.hpp"
+#include "stream_server.hpp"
+
+#include <optional>
+
 namespace sse_audio::obs {
 
 // Output type id: part of the contract (shared/DESIGN.md).
@@ -7,5 +14,15 @@ inline constexpr const char *kOutputId = "sse_audio_output";
 
 // Registers the output type with libobs; called from obs_module_load.
 void register_sse_output();
+
+// What a running sse_audio_output reports: the server's listener figures and the channel's audio figures.
+struct OutputFigures {
+	ServerStats server;
+	ChannelStats channel;
+};
+
+// The figures of `output` when it is an sse_audio_output that is capturing. nullopt when it is stopped, and also
+// while a start or stop is in progress: callers poll from the UI thread and must never wait for a stop.
+std::optional<OutputFigures> read_output_figures(obs_output_t *output);
 
 } // namespace sse_audio::obs

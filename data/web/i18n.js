@@ -1,0 +1,116 @@
+// Every user-visible string of the player, in English and Chinese, chosen from the browser's language.
+// `{value}` marks a value filled in at run time.
+
+const STRINGS = {
+	en: {
+		pageTitle: 'Live audio',
+		subtitle: 'Live audio',
+		play: 'Play',
+		pause: 'Pause',
+		playLabel: 'Play live audio',
+		pauseLabel: 'Pause live audio',
+		volume: 'Volume',
+		mute: 'Mute',
+		unmute: 'Unmute',
+		meterLabel: 'Sound level',
+		meterSilent: 'No sound',
+		meterLevel: 'Level {value} dB',
+		delay: 'Delay',
+		buffer: 'Buffer',
+		bitrate: 'Bitrate',
+		listeners: 'Listeners',
+		none: '–',
+		kbps: '{value} kbps',
+		ms: '{value} ms',
+		state: {
+			stopped: 'Press Play to listen',
+			connecting: 'Connecting…',
+			live: 'Live',
+			reconnecting: 'Reconnecting…',
+			offair: 'The stream is stopped; it comes back by itself',
+			unsupported: 'This browser cannot play the stream',
+		},
+		path: {
+			mse: 'Playback: low-delay stream (Media Source Extensions)',
+			managed: 'Playback: low-delay stream (Managed Media Source)',
+			webcodecs: 'Playback: low-delay stream (WebCodecs and Web Audio)',
+			element: 'Playback: plain MP3 stream. This browser cannot use the low-delay path here, so expect a few seconds of delay.',
+			none: 'This browser can play neither the low-delay stream nor the plain MP3 stream. Try a current Chrome, Edge, Firefox or Safari.',
+		},
+		notice: {
+			keyNeeded: 'This stream needs an access key: open the address with ?key=… added.',
+			keyRejected: 'The server refused the access key.',
+			unreachable: 'Cannot reach the server. Trying again…',
+			notRunning: 'The stream is not running right now.',
+			playRefused: 'The browser refused to start playback: {value}',
+			decodeFailed: 'The browser could not decode the audio; playback restarted.',
+		},
+		keysHint: 'Space: play or pause · M: mute',
+	},
+	zh: {
+		pageTitle: '直播音频',
+		subtitle: '直播音频',
+		play: '播放',
+		pause: '暂停',
+		playLabel: '播放直播音频',
+		pauseLabel: '暂停直播音频',
+		volume: '音量',
+		mute: '静音',
+		unmute: '取消静音',
+		meterLabel: '音量电平',
+		meterSilent: '无声音',
+		meterLevel: '电平 {value} dB',
+		delay: '延迟',
+		buffer: '缓冲',
+		bitrate: '码率',
+		listeners: '听众',
+		none: '–',
+		kbps: '{value} kbps',
+		ms: '{value} 毫秒',
+		state: {
+			stopped: '按“播放”开始收听',
+			connecting: '正在连接…',
+			live: '直播中',
+			reconnecting: '正在重新连接…',
+			offair: '直播已停止，恢复后会自动继续',
+			unsupported: '此浏览器无法播放该音频流',
+		},
+		path: {
+			mse: '播放方式：低延迟音频流（Media Source Extensions）',
+			managed: '播放方式：低延迟音频流（Managed Media Source）',
+			webcodecs: '播放方式：低延迟音频流（WebCodecs 与 Web Audio）',
+			element: '播放方式：普通 MP3 音频流。此浏览器在这里无法使用低延迟方式，延迟会有几秒。',
+			none: '此浏览器既不能播放低延迟音频流，也不能播放普通 MP3 音频流。请使用新版 Chrome、Edge、Firefox 或 Safari。',
+		},
+		notice: {
+			keyNeeded: '此音频流需要访问密钥：请在地址后加上 ?key=… 再打开。',
+			keyRejected: '服务器拒绝了该访问密钥。',
+			unreachable: '无法连接服务器，正在重试…',
+			notRunning: '音频流目前没有运行。',
+			playRefused: '浏览器拒绝开始播放：{value}',
+			decodeFailed: '浏览器无法解码音频，已重新开始播放。',
+		},
+		keysHint: '空格：播放或暂停 · M：静音',
+	},
+};
+
+// The first of the browser's preferred languages that the player speaks; English otherwise.
+export function chooseLanguage(languages) {
+	for (const tag of languages || []) {
+		const base = String(tag).toLowerCase().split('-')[0];
+		if (base in STRINGS) {
+			return base;
+		}
+	}
+	return 'en';
+}
+
+export function stringsFor(language) {
+	return STRINGS[language] || STRINGS.en;
+}
+
+export function format(template, value) {
+	return template.replace('{value}', String(value));
+}
+
+export const LANGUAGES = Object.keys(STRINGS);

@@ -1,0 +1,339 @@
+// Playback through Media Source Extensions: one SourceBuffer('audio/mpeg') in 'sequence' mode, so each append
+// follows the previous one whatever the timestamps and a reconnect simply continues the timeline (gapless). Used by
+// Chromium and desktop Safari (MediaSource) and by iOS Safari (ManagedMediaSource).
+//
+// Low delay: the first sound starts `target` ms before the newest audio; a RateController nudges playbackRate
+// (pitch preserved by the browser) to hold the buffer there, and a jump to the live edge handles large backlogs.
+// Played audio is removed from the SourceBuffer so memory stays flat on a stream that runs for hours.
+
+import { RateController } from './latency.js';
+
+const MP3_MIME = 'audio/mpeg';
+const KEEP_BEHIND_S = 10; // played audio kept behind currentTime; the rest is removed
+const TRIM_SLACK_S = 2; // remove in batches, not after every event
+const MAX_QUEUED_BYTES = 1 << 20; // bytes waiting for the SourceBuffer; beyond this the oldest are dropped
+const CONTROL_INTERVAL_MS = 100;
+
+// 'mse', 'managed' or null: which kind of media source can take MP3 here.
+export function mediaSourceKind() {
+	if (typeof MediaSource !== 'undefined' && MediaSource.isTypeSupported(MP3_MIME)) {
+		return 'mse';
+	}
+	if (typeof ManagedMediaSource !== 'undefined' && ManagedMediaSource.isTypeSupported(MP3_MIME)) {
+		return 'managed';
+	}
+	return null;
+}
+
+function concatBytes(chunks) {
+	if (chunks.length === 1) {
+		return chunks[0];
+	}
+	const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
+	let offset = 0;
+	for (const chunk of chunks) {
+		out.set(chunk, offset);
+		offset += chunk.byteLength;
+	}
+	return out;
+}
+
+export class MseEngine {
+	#audio;
+	#kind;
+	#hooks;
+	#controller;
+	#mediaSource = null;
+	#sourceBuffer = null;
+	#objectUrl = '';
+	#queue = []; // {bytes, endCaptureMs}
+	#queuedBytes = 0;
+	#appendEndCapture = undefined; // capture time at the end of the append in flight
+	#endCaptureMs = null; // capture time of the newest buffered sample's end
+	#positioned = false; // the play head was put near the live edge after data first arrived
+	#positionedAt = 0; // currentTime right after that
+	#clockStarted = false; // currentTime has moved since: sound is coming out
+	#repositionOnData = false;
+	#timer = 0;
+	#listeners = [];
+	#waiting = false;
+	#underruns = 0;
+	#jumps = 0;
+
+	// kind: 'mse' or 'managed'; hooks: onPlaying() (first sound), onUnderrun(), onError(error)
+	constructor(audio, kind, hooks, targetMs) {
+		this.#audio = audio;
+		this.#kind = kind;
+		this.#hooks = hooks;
+		this.#controller = new RateController(targetMs);
+	}
+
+	get bufferedMs() {
+		const ahead = this.#aheadS();
+		return ahead === null ? 0 : Math.round(ahead * 1000);
+	}
+
+	get rate() {
+		return this.#audio.playbackRate;
+	}
+
+	get currentTime() {
+		return this.#audio.currentTime;
+	}
+
+	get underruns() {
+		return this.#underruns;
+	}
+
+	get jumps() {
+		return this.#jumps;
+	}
+
+	// Capture time (server ms) of the sample at the play head, or null while unknown.
+	get playheadCaptureMs() {
+		const ranges = this.#audio.buffered;
+		if (this.#endCaptureMs === null || ranges.length === 0) {
+			return null;
+		}
+		const last = ranges.length - 1;
+		const t = this.#audio.currentTime;
+		if (t < ranges.start(last) - 0.05 || t > ranges.end(last) + 0.05) {
+			return null;
+		}
+		return this.#endCaptureMs - (ranges.end(last) - t) * 1000;
+	}
+
+	// Returns the promise of audio.play(); call it from the click handler so the browser counts it as the user's.
+	start() {
+		const Source = this.#kind === 'managed' ? ManagedMediaSource : MediaSource;
+		const mediaSource = new Source();
+		this.#mediaSource = mediaSource;
+		mediaSource.addEventListener('sourceopen', () => this.#onSourceOpen(), { once: true });
+		const audio = this.#audio;
+		if (this.#kind === 'managed') {
+			audio.disableRemotePlayback = true; // ManagedMediaSource plays only without AirPlay or with a fallback
+		}
+		this.#objectUrl = URL.createObjectURL(mediaSource);
+		audio.src = this.#objectUrl;
+		audio.preservesPitch = true;
+		this.#on('playing', () => {
+			this.#waiting = false;
+		});
+		this.#on('waiting', () => {
+			// A seek of ours also passes through 'waiting': only running out of data is an underrun.
+			if (this.#clockStarted && !audio.seeking && !this.#waiting) {
+				this.#waiting = true;
+				this.#repositionOnData = true;
+				this.#underruns++;
+				this.#hooks.onUnderrun();
+			}
+		});
+		this.#on('error', () => this.#hooks.onError(audio.error));
+		this.#timer = setInterval(() => this.#control(), CONTROL_INTERVAL_MS);
+		return audio.play();
+	}
+
+	// bytes: whole MP3 frames; captureMs: capture time of their first sample (null when unknown); durationMs.
+	push(bytes, captureMs, durationMs) {
+		if (!this.#mediaSource) {
+			return;
+		}
+		this.#queue.push({ bytes, endCaptureMs: captureMs === null ? null : captureMs + durationMs });
+		this.#queuedBytes += bytes.byteLength;
+		while (this.#queuedBytes > MAX_QUEUED_BYTES && this.#queue.length > 1) {
+			this.#queuedBytes -= this.#queue.shift().bytes.byteLength;
+		}
+		this.#pump();
+	}
+
+	stop() {
+		clearInterval(this.#timer);
+		for (const [type, listener] of this.#listeners) {
+			this.#audio.removeEventListener(type, listener);
+		}
+		this.#listeners = [];
+		const mediaSource = this.#mediaSource;
+		this.#mediaSource = null;
+		this.#sourceBuffer = null;
+		this.#queue = [];
+		this.#queuedBytes = 0;
+		this.#audio.pause();
+		if (mediaSource && mediaSource.readyState === 'open') {
+			try {
+				mediaSource.endOfStream();
+			} catch {
+				// already ending; nothing to tidy
+			}
+		}
+		this.#audio.removeAttribute('src');
+		this.#audio.load();
+		if (this.#objectUrl) {
+			URL.revokeObjectURL(this.#objectUrl);
+			this.#objectUrl = '';
+		}
+	}
+
+	#on(type, listener) {
+		this.#audio.addEventListener(type, listener);
+		this.#listeners.push([type, listener]);
+	}
+
+	#onSourceOpen() {
+		if (!this.#mediaSource) {
+			return;
+		}
+		try {
+			const sourceBuffer = this.#mediaSource.addSourceBuffer(MP3_MIME);
+			sourceBuffer.mode = 'sequence';
+			sourceBuffer.addEventListener('updateend', () => this.#onUpdateEnd());
+			this.#sourceBuffer = sourceBuffer;
+		} catch (error) {
+			this.#hooks.onError(error);
+			return;
+		}
+		this.#pump();
+	}
+
+	#onUpdateEnd() {
+		if (this.#appendEndCapture !== undefined) {
+			this.#endCaptureMs = this.#appendEndCapture;
+			this.#appendEndCapture = undefined;
+		}
+		if (!this.#positioned && this.#audio.buffered.length > 0) {
+			// The join burst (about 0.5 s) may arrive over several appends: settle again once more has come.
+			this.#positioned = true;
+			this.#repositionOnData = true;
+			this.#seekToLive();
+		}
+		this.#pump();
+	}
+
+	// One SourceBuffer operation at a time: a pending trim first, then everything queued as one append.
+	#pump() {
+		const sourceBuffer = this.#sourceBuffer;
+		if (!sourceBuffer || sourceBuffer.updating || this.#mediaSource?.readyState !== 'open') {
+			return;
+		}
+		if (this.#trimPlayed() || this.#queue.length === 0) {
+			return; // a trim's updateend pumps again
+		}
+		const chunk = concatBytes(this.#queue.map((entry) => entry.bytes));
+		const endCapture = this.#queue[this.#queue.length - 1].endCaptureMs;
+		this.#queue = [];
+		this.#queuedBytes = 0;
+		try {
+			sourceBuffer.appendBuffer(chunk);
+			this.#appendEndCapture = endCapture;
+		} catch (error) {
+			if (error.name === 'QuotaExceededError') {
+				// Full despite trimming (a stalled element): drop this chunk and free everything already played.
+				this.#removeBefore(this.#audio.currentTime - 1);
+			} else {
+				this.#hooks.onError(error);
+			}
+		}
+	}
+
+	#trimPlayed() {
+		const ranges = this.#sourceBuffer.buffered;
+		if (ranges.length === 0) {
+			return false;
+		}
+		const cutoff = this.#audio.currentTime - KEEP_BEHIND_S;
+		return ranges.start(0) < cutoff - TRIM_SLACK_S && this.#removeBefore(cutoff);
+	}
+
+	#removeBefore(time) {
+		const ranges = this.#sourceBuffer.buffered;
+		if (ranges.length === 0 || time <= ranges.start(0)) {
+			return false;
+		}
+		try {
+			this.#sourceBuffer.remove(ranges.start(0), time);
+			return true;
+		} catch {
+			return false;
+		}
+	}
+
+	// Seconds buffered ahead of the play head in the range that holds it; null when it is in none.
+	#aheadS() {
+		const audio = this.#audio;
+		const ranges = audio.buffered;
+		for (let i = 0; i < ranges.length; i++) {
+			if (audio.currentTime >= ranges.start(i) - 0.05 && audio.currentTime <= ranges.end(i)) {
+				return ranges.end(i) - audio.currentTime;
+			}
+		}
+		return null;
+	}
+
+	#seekToLive() {
+		const audio = this.#audio;
+		const ranges = audio.buffered;
+		if (ranges.length === 0) {
+			return;
+		}
+		const start = ranges.start(ranges.length - 1);
+		const end = ranges.end(ranges.length - 1);
+		audio.currentTime = Math.max(start, end - this.#controller.targetMs / 1000);
+		this.#positionedAt = audio.currentTime;
+		this.#controller.reset();
+		audio.playbackRate = 1;
+	}
+
+	#control() {
+		const audio = this.#audio;
+		if (!this.#positioned || audio.paused || audio.buffered.length === 0) {
+			return;
+		}
+		if (!this.#clockStarted) {
+			// 'playing' fires before the audio output has started (that can take a second): sound comes out
+			// when currentTime moves. Until then the backlog grows, so start again near the live edge.
+			if (audio.currentTime <= this.#positionedAt + 0.01 || audio.seeking) {
+				return;
+			}
+			this.#clockStarted = true;
+			this.#hooks.onPlaying();
+			if (this.bufferedMs > this.#controller.targetMs + 100) {
+				this.#seekToLive();
+			}
+			return;
+		}
+		const last = audio.buffered.length - 1;
+		if (audio.currentTime < audio.buffered.start(last) - 0.05) {
+			// Stranded before the newest data (after a trim or a gap): go to the live edge.
+			this.#jump();
+			return;
+		}
+		const ahead = this.#aheadS();
+		if (ahead === null) {
+			return; // past the end: waiting for data
+		}
+		if (this.#repositionOnData) {
+			// Sound is flowing again after running dry (e.g. the stream came back): start near the live edge
+			// rather than play the backlog late.
+			if (ahead * 1000 > this.#controller.targetMs) {
+				this.#repositionOnData = false;
+				if (ahead * 1000 > this.#controller.targetMs + 100) {
+					this.#seekToLive();
+				}
+			}
+			return;
+		}
+		if (this.#waiting) {
+			return;
+		}
+		const { rate, jump } = this.#controller.update(ahead * 1000);
+		if (jump) {
+			this.#jump();
+		} else if (audio.playbackRate !== rate) {
+			audio.playbackRate = rate;
+		}
+	}
+
+	#jump() {
+		this.#jumps++;
+		this.#seekToLive();
+	}
+}

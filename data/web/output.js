@@ -1,0 +1,99 @@
+// The page's Web Audio graph: every engine's sound goes in at `input`, through an AnalyserNode (for the meter and
+// for tests) and a GainNode (volume and mute) to the speakers. One AudioContext for the page's lifetime, created
+// from the Play click so the browser lets it run.
+
+export class AudioOutput {
+	#context;
+	#analyser;
+	#gain;
+	#elementSources = new WeakMap();
+	#frequencies = null;
+	#samples = null;
+
+	// `sampleRate` (optional): run the context at the stream's rate so Web Audio engines need not resample.
+	constructor(sampleRate) {
+		const options = { latencyHint: 'interactive' };
+		if (sampleRate) {
+			options.sampleRate = sampleRate;
+		}
+		this.#context = new AudioContext(options);
+		this.#analyser = this.#context.createAnalyser();
+		this.#analyser.fftSize = 8192; // about 6 Hz a bin at 48 kHz: enough to tell 440 Hz from its neighbours
+		this.#analyser.smoothingTimeConstant = 0.5;
+		this.#analyser.minDecibels = -90; // the meter's range: a full-scale tone stays below the top
+		this.#analyser.maxDecibels = -10;
+		this.#gain = this.#context.createGain();
+		this.#analyser.connect(this.#gain);
+		this.#gain.connect(this.#context.destination);
+	}
+
+	get context() {
+		return this.#context;
+	}
+
+	get input() {
+		return this.#analyser;
+	}
+
+	get analyser() {
+		return this.#analyser;
+	}
+
+	// What the audio output adds after the graph: the context's own buffering and the device's, in ms.
+	get outputLatencyMs() {
+		const base = Number.isFinite(this.#context.baseLatency) ? this.#context.baseLatency : 0;
+		const device = Number.isFinite(this.#context.outputLatency) ? this.#context.outputLatency : 0;
+		return Math.round((base + device) * 1000);
+	}
+
+	resume() {
+		return this.#context.state === 'running' ? Promise.resolve() : this.#context.resume();
+	}
+
+	// Routes a media element through the graph. An element can be routed only once in its life, so the node is kept.
+	connectElement(element) {
+		let source = this.#elementSources.get(element);
+		if (!source) {
+			source = this.#context.createMediaElementSource(element);
+			this.#elementSources.set(element, source);
+			source.connect(this.#analyser);
+		}
+		return source;
+	}
+
+	// Volume 0..1 from a linear slider; squared so the slider's middle sounds like half as loud.
+	setVolume(volume, muted) {
+		const gain = muted ? 0 : volume * volume;
+		this.#gain.gain.setTargetAtTime(gain, this.#context.currentTime, 0.015);
+	}
+
+	// What the analyser sees now: the strongest frequency (Hz, interpolated between bins) and the RMS level (dBFS).
+	analyse() {
+		const analyser = this.#analyser;
+		this.#frequencies ??= new Float32Array(analyser.frequencyBinCount);
+		this.#samples ??= new Float32Array(analyser.fftSize);
+		analyser.getFloatFrequencyData(this.#frequencies);
+		analyser.getFloatTimeDomainData(this.#samples);
+		let sum = 0;
+		for (const s of this.#samples) {
+			sum += s * s;
+		}
+		const rms = Math.sqrt(sum / this.#samples.length);
+		const levelDb = rms > 0 ? 20 * Math.log10(rms) : -Infinity;
+		const binHz = this.#context.sampleRate / analyser.fftSize;
+		const bins = this.#frequencies;
+		let peak = -1;
+		for (let i = Math.max(1, Math.floor(20 / binHz)); i < bins.length - 1; i++) {
+			if (peak < 0 || bins[i] > bins[peak]) {
+				peak = i;
+			}
+		}
+		if (peak < 0 || !Number.isFinite(bins[peak]) || levelDb < -90) {
+			return { peakHz: null, peakDb: null, levelDb };
+		}
+		// Parabolic interpolation over the peak bin and its neighbours (in dB) finds the frequency between bins.
+		const [a, b, c] = [bins[peak - 1], bins[peak], bins[peak + 1]];
+		const shift = a - 2 * b + c === 0 ? 0 : (0.5 * (a - c)) / (a - 2 * b + c);
+		return { peakHz: (peak + shift) * binHz, peakDb: b, levelDb };
+	}
+}

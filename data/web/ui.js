@@ -1,0 +1,149 @@
+// Everything that touches the page's DOM, apart from the meter's canvas. Knows nothing about streams: the player
+// tells it what to show, and it reports the listener's clicks and keys.
+
+import { format } from './i18n.js';
+
+export class PlayerView {
+	#el;
+	#strings;
+	#notices = new Map();
+	#title = '';
+
+	constructor(root, strings, language) {
+		this.#strings = strings;
+		const get = (id) => root.querySelector(`#${id}`);
+		this.#el = {
+			root,
+			title: get('title'),
+			toggle: get('toggle'),
+			toggleText: get('toggle-text'),
+			state: get('state'),
+			meter: get('meter'),
+			mute: get('mute'),
+			volume: get('volume'),
+			delay: get('delay'),
+			buffer: get('buffer'),
+			bitrate: get('bitrate'),
+			listeners: get('listeners'),
+			path: get('path'),
+			notice: get('notice'),
+			audio: get('audio'),
+		};
+		document.documentElement.lang = language === 'zh' ? 'zh-CN' : language;
+		for (const node of root.querySelectorAll('[data-text]')) {
+			node.textContent = strings[node.dataset.text];
+		}
+		this.#el.volume.setAttribute('aria-label', strings.volume);
+		this.showTitle('');
+	}
+
+	get audio() {
+		return this.#el.audio;
+	}
+
+	get meterCanvas() {
+		return this.#el.meter;
+	}
+
+	onToggle(handler) {
+		this.#el.toggle.addEventListener('click', handler);
+	}
+
+	onMute(handler) {
+		this.#el.mute.addEventListener('click', handler);
+	}
+
+	onVolume(handler) {
+		this.#el.volume.addEventListener('input', () => handler(Number(this.#el.volume.value) / 100));
+	}
+
+	// Space toggles playback anywhere on the page except where space already means something (buttons, fields);
+	// M toggles mute.
+	onKeys({ toggle, mute }) {
+		document.addEventListener('keydown', (event) => {
+			if (event.repeat || event.altKey || event.ctrlKey || event.metaKey) {
+				return;
+			}
+			const target = event.target;
+			const typing = target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement ||
+				(target instanceof HTMLInputElement && target.type !== 'range') || target.isContentEditable;
+			if (typing) {
+				return;
+			}
+			if (event.key === ' ' && !(target instanceof HTMLButtonElement)) {
+				event.preventDefault();
+				toggle();
+			} else if (event.key === 'm' || event.key === 'M') {
+				mute();
+			}
+		});
+	}
+
+	showVolume(volume, muted) {
+		const s = this.#strings;
+		this.#el.volume.value = String(Math.round(volume * 100));
+		this.#el.volume.setAttribute('aria-valuetext', `${Math.round(volume * 100)} %`);
+		this.#el.mute.setAttribute('aria-pressed', String(muted));
+		this.#el.mute.setAttribute('aria-label', muted ? s.unmute : s.mute);
+		this.#el.mute.title = muted ? s.unmute : s.mute;
+		this.#el.root.classList.toggle('is-muted', muted);
+	}
+
+	showPath(path) {
+		this.#el.path.textContent = this.#strings.path[path] ?? '';
+		this.#el.root.dataset.path = path;
+		this.#el.toggle.disabled = path === 'none' || path === 'checking';
+		if (path === 'none') {
+			this.showState('unsupported');
+		}
+	}
+
+	showPlaying(playing) {
+		const s = this.#strings;
+		this.#el.toggleText.textContent = playing ? s.pause : s.play;
+		this.#el.toggle.setAttribute('aria-label', playing ? s.pauseLabel : s.playLabel);
+		this.#el.toggle.setAttribute('aria-pressed', String(playing));
+		this.#el.root.classList.toggle('is-playing', playing);
+	}
+
+	showState(state) {
+		this.#el.state.textContent = this.#strings.state[state] ?? state;
+		this.#el.root.dataset.state = state;
+	}
+
+	// The stream's title from the server; the page's own name until one is known.
+	showTitle(title) {
+		this.#title = title || '';
+		const shown = this.#title || this.#strings.pageTitle;
+		this.#el.title.textContent = shown;
+		document.title = this.#title ? `${this.#title} · ${this.#strings.pageTitle}` : this.#strings.pageTitle;
+	}
+
+	get title() {
+		return this.#title || this.#strings.pageTitle;
+	}
+
+	showServerFigures({ listeners, bitrateKbps }) {
+		const s = this.#strings;
+		this.#el.listeners.textContent = listeners ?? s.none;
+		this.#el.bitrate.textContent = bitrateKbps ? format(s.kbps, bitrateKbps) : s.none;
+	}
+
+	showDelay(latencyMs, bufferedMs) {
+		const s = this.#strings;
+		this.#el.delay.textContent = latencyMs === null ? s.none : format(s.ms, Math.round(latencyMs));
+		this.#el.buffer.textContent = bufferedMs === null ? s.none : format(s.ms, Math.round(bufferedMs));
+	}
+
+	// Notices come from several sources (server status, playback); each source owns one line.
+	setNotice(source, text) {
+		if (text) {
+			this.#notices.set(source, text);
+		} else {
+			this.#notices.delete(source);
+		}
+		const lines = [...this.#notices.values()];
+		this.#el.notice.textContent = lines.join(' ');
+		this.#el.notice.hidden = lines.length === 0;
+	}
+}

@@ -1,0 +1,73 @@
+#include "listener_urls.hpp"
+
+#ifndef _WIN32
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#endif
+
+namespace sse_audio {
+
+namespace {
+
+bool is_loopback(const std::string &address)
+{
+	return address.rfind("127.", 0) == 0 || address == "::1";
+}
+
+} // namespace
+
+std::vector<std::string> local_ipv4_addresses()
+{
+	std::vector<std::string> addresses;
+#ifndef _WIN32
+	ifaddrs *list = nullptr;
+	if (getifaddrs(&list) != 0)
+		return addresses;
+	for (const ifaddrs *entry = list; entry; entry = entry->ifa_next) {
+		if (!entry->ifa_addr || entry->ifa_addr->sa_family != AF_INET || !(entry->ifa_flags & IFF_UP) ||
+		    (entry->ifa_flags & IFF_LOOPBACK))
+			continue;
+		char text[INET_ADDRSTRLEN] = {};
+		const auto *in = reinterpret_cast<const sockaddr_in *>(static_cast<const void *>(entry->ifa_addr));
+		if (!inet_ntop(AF_INET, &in->sin_addr, text, sizeof(text)))
+			continue;
+		// An interface can carry the same address twice (aliases); a listener needs to see it once.
+		bool seen = false;
+		for (const auto &known : addresses)
+			seen = seen || known == text;
+		if (!seen)
+			addresses.emplace_back(text);
+	}
+	freeifaddrs(list);
+#endif
+	return addresses;
+}
+
+std::vector<std::string> listener_hosts(const std::string &bind_address, const std::vector<std::string> &local_ipv4)
+{
+	if (bind_address == "0.0.0.0" || bind_address == "::") {
+		std::vector<std::string> hosts;
+		for (const auto &address : local_ipv4) {
+			if (!is_loopback(address))
+				hosts.push_back(address);
+		}
+		// Without a network the stream is still reachable here; showing nothing would look like a fault.
+		if (hosts.empty())
+			hosts.emplace_back("127.0.0.1");
+		return hosts;
+	}
+	return {bind_address};
+}
+
+std::string listener_url(const std::string &host, int port, const std::string &access_key)
+{
+	const bool ipv6 = host.find(':') != std::string::npos;
+	std::string url = "http://" + (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port) + "/";
+	if (!access_key.empty())
+		url += "?key=" + access_key;
+	return url;
+}
+
+} // namespace sse_audio

@@ -1,0 +1,270 @@
+#include "output_controller.hpp"
+
+#include "output_settings.hpp"
+#include "plugin_log.hpp"
+#include "settings_store.hpp"
+#include "sse_output.hpp"
+
+#include "audio_channel.hpp"
+
+#include <utility>
+
+namespace sse_audio::obs {
+
+namespace {
+
+constexpr const char *kOutputName = "obs-sse-audio";
+
+obs_data_t *make_output_data(const StreamSettings &settings)
+{
+	obs_data_t *data = obs_data_create();
+	settings_to_data(settings, data);
+	return data;
+}
+
+} // namespace
+
+OutputController::OutputController(std::string settings_path) : settings_path_(std::move(settings_path))
+{
+	if (!settings_path_.empty()) {
+		std::vector<SettingsProblem> refused;
+		settings_ = load_plugin_settings(settings_path_, &refused);
+		for (const auto &problem : refused)
+			SSE_LOG(LOG_WARNING, "settings file: %s; using the default instead", problem.message.c_str());
+	}
+	worker_ = std::thread([this] { run(); });
+}
+
+OutputController::~OutputController()
+{
+	shutdown();
+}
+
+PluginSettings OutputController::settings() const
+{
+	std::lock_guard lock(mutex_);
+	return settings_;
+}
+
+std::vector<SettingsProblem> OutputController::apply(const PluginSettings &settings)
+{
+	auto problems = validate_settings(settings.stream);
+	if (!problems.empty()) {
+		for (const auto &problem : problems)
+			SSE_LOG(LOG_INFO, "settings refused: %s", problem.message.c_str());
+		return problems;
+	}
+	if (!settings_path_.empty()) {
+		if (const Status saved = save_plugin_settings(settings, settings_path_); !saved) {
+			SSE_LOG(LOG_WARNING, "%s", saved.error().c_str());
+			return {{"", saved.error()}};
+		}
+	}
+	bool restart = false;
+	{
+		std::lock_guard lock(mutex_);
+		const bool stream_changed =
+			!(PluginSettings{settings.stream, false} == PluginSettings{settings_.stream, false});
+		settings_ = settings;
+		restart = stream_changed &&
+			  (state_.phase == StreamPhase::Live || state_.phase == StreamPhase::Starting);
+	}
+	SSE_LOG(LOG_INFO, "settings applied%s", restart ? "; restarting the output" : "");
+	if (restart)
+		post(Command::Restart);
+	return {};
+}
+
+void OutputController::start()
+{
+	post(Command::Start);
+}
+
+void OutputController::stop()
+{
+	post(Command::Stop);
+}
+
+StreamState OutputController::state() const
+{
+	std::lock_guard lock(mutex_);
+	return state_;
+}
+
+StreamFigures OutputController::figures() const
+{
+	std::optional<OutputFigures> read;
+	{
+		std::lock_guard lock(mutex_);
+		if (output_ && state_.phase == StreamPhase::Live)
+			read = read_output_figures(output_);
+	}
+	StreamFigures f;
+	if (!read)
+		return f;
+	f.running = read->server.running;
+	f.listeners_now = read->server.listeners_now;
+	f.listeners_peak = read->server.listeners_peak;
+	f.bitrate_kbps = read->channel.bitrate_kbps;
+	f.bytes_sent = read->server.bytes_sent;
+	f.pcm_frames_dropped = read->channel.frames_dropped;
+	f.listener_skips = read->channel.listener_skips;
+	f.listeners_timed_out = read->server.listeners_timed_out;
+	f.rejected_full = read->server.rejected_full;
+	return f;
+}
+
+void OutputController::set_state_observer(std::function<void()> observer)
+{
+	std::lock_guard lock(mutex_);
+	observer_ = std::move(observer);
+}
+
+StreamState OutputController::wait_settled(std::chrono::milliseconds timeout) const
+{
+	std::unique_lock lock(mutex_);
+	changed_.wait_for(lock, timeout, [this] { return (commands_.empty() && !busy_) || shutting_down_; });
+	return state_;
+}
+
+void OutputController::post(Command command)
+{
+	{
+		std::lock_guard lock(mutex_);
+		if (shutting_down_)
+			return;
+		// A start after a start, or a stop after a stop, would do nothing more: keep the queue short when a
+		// button or a script repeats itself.
+		if (!commands_.empty() && commands_.back() == command)
+			return;
+		commands_.push_back(command);
+	}
+	changed_.notify_all();
+}
+
+void OutputController::run()
+{
+	std::unique_lock lock(mutex_);
+	for (;;) {
+		changed_.wait(lock, [this] { return !commands_.empty() || shutting_down_; });
+		if (shutting_down_)
+			return;
+		const Command command = commands_.front();
+		commands_.pop_front();
+		busy_ = true;
+		lock.unlock();
+		carry_out(command);
+		lock.lock();
+		busy_ = false;
+		changed_.notify_all();
+	}
+}
+
+void OutputController::carry_out(Command command)
+{
+	switch (command) {
+	case Command::Start:
+		start_output();
+		break;
+	case Command::Stop:
+		stop_output();
+		break;
+	case Command::Restart:
+		stop_output();
+		start_output();
+		break;
+	}
+}
+
+void OutputController::start_output()
+{
+	PluginSettings settings;
+	{
+		std::lock_guard lock(mutex_);
+		if (state_.phase == StreamPhase::Live)
+			return;
+		settings = settings_;
+	}
+	set_state({StreamPhase::Starting, 0, {}});
+
+	obs_data_t *data = make_output_data(settings.stream);
+	if (!output_) {
+		// Created here and not at load: libobs must be fully up, and whoever starts first (the dock, "start
+		// with OBS", obs-websocket) gets the same output.
+		obs_output_t *created = obs_output_create(kOutputId, kOutputName, data, nullptr);
+		std::lock_guard lock(mutex_);
+		output_ = created;
+	} else {
+		obs_output_update(output_, data);
+	}
+	obs_data_release(data);
+
+	if (!output_) {
+		set_state({StreamPhase::Error, 0, "OBS could not create the output"});
+		return;
+	}
+	if (!obs_output_start(output_)) {
+		const char *error = obs_output_get_last_error(output_);
+		set_state({StreamPhase::Error, 0, error && *error ? error : "the output did not start"});
+		return;
+	}
+	set_state({StreamPhase::Live, wall_clock_ms(), {}});
+}
+
+void OutputController::stop_output()
+{
+	{
+		std::lock_guard lock(mutex_);
+		if (!output_ || state_.phase != StreamPhase::Live) {
+			// An error is cleared by stopping: the user saw it and chose to stop.
+			if (state_.phase == StreamPhase::Error)
+				state_ = {};
+			return;
+		}
+	}
+	set_state({StreamPhase::Stopping, 0, {}});
+	obs_output_stop(output_);
+	set_state({StreamPhase::Stopped, 0, {}});
+}
+
+void OutputController::set_state(StreamState state)
+{
+	std::function<void()> observer;
+	{
+		std::lock_guard lock(mutex_);
+		state_ = std::move(state);
+		observer = observer_;
+	}
+	changed_.notify_all();
+	if (observer)
+		observer();
+}
+
+void OutputController::shutdown()
+{
+	{
+		std::lock_guard lock(mutex_);
+		if (shutting_down_ && !worker_.joinable())
+			return;
+		shutting_down_ = true;
+		commands_.clear();
+		observer_ = nullptr;
+	}
+	changed_.notify_all();
+	if (worker_.joinable())
+		worker_.join(); // waits for a start or stop in progress to finish
+	obs_output_t *output = nullptr;
+	{
+		std::lock_guard lock(mutex_);
+		output = std::exchange(output_, nullptr);
+	}
+	if (!output)
+		return;
+	if (obs_output_active(output))
+		obs_output_stop(output);
+	obs_output_release(output);
+	std::lock_guard lock(mutex_);
+	state_ = {};
+}
+
+} // namespace sse_audio::obs

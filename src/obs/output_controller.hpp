@@ -1,0 +1,71 @@
+#pragma once
+
+// Owns the plugin's single sse_audio_output and everything about running it: the settings file, validation,
+// start, stop and restart, the state and the figures. The dock, "start with OBS" and obs-websocket all go through
+// it, so the output starts the same way whether or not the dock was ever opened.
+
+#include <obs.h>
+
+#include "stream_control.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace sse_audio::obs {
+
+class OutputController final : public StreamControl {
+public:
+	// `settings_path` is the settings file (empty: settings are kept in memory only). Reads it at once.
+	explicit OutputController(std::string settings_path);
+	~OutputController() override;
+	OutputController(const OutputController &) = delete;
+	OutputController &operator=(const OutputController &) = delete;
+
+	[[nodiscard]] PluginSettings settings() const override;
+	std::vector<SettingsProblem> apply(const PluginSettings &settings) override;
+	void start() override;
+	void stop() override;
+	[[nodiscard]] StreamState state() const override;
+	[[nodiscard]] StreamFigures figures() const override;
+	void set_state_observer(std::function<void()> observer) override;
+
+	// Waits until every start and stop asked for so far has been carried out, or until `timeout`.
+	StreamState wait_settled(std::chrono::milliseconds timeout) const;
+
+	// Stops the output (ending every listener's stream), releases it and ends the worker. Blocks until done;
+	// later start() requests are ignored. Must run before libobs frees its outputs (OBS: on
+	// OBS_FRONTEND_EVENT_EXIT). Safe to call more than once.
+	void shutdown();
+
+private:
+	enum class Command { Start, Stop, Restart };
+
+	void post(Command command);
+	void run();
+	void carry_out(Command command);
+	void start_output();
+	void stop_output();
+	void set_state(StreamState state);
+
+	const std::string settings_path_;
+
+	mutable std::mutex mutex_;
+	mutable std::condition_variable changed_;
+	PluginSettings settings_;
+	StreamState state_;
+	std::deque<Command> commands_;
+	bool busy_ = false; // the worker is carrying out a command
+	bool shutting_down_ = false;
+	std::function<void()> observer_;
+	// Created by the worker at the first start, released by shutdown(); read under mutex_ for figures().
+	obs_output_t *output_ = nullptr;
+
+	std::thread worker_; // starts and stops take up to seconds (listeners are ended): never on the UI thread
+};
+
+} // namespace sse_audio::obs

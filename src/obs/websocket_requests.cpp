@@ -1,0 +1,206 @@
+#include "websocket_requests.hpp"
+
+#include <obs.h>
+#include <callback/calldata.h>
+#include <callback/proc.h>
+
+#include "listener_urls.hpp"
+#include "plugin_log.hpp"
+
+#include <chrono>
+#include <iterator>
+#include <string>
+
+namespace sse_audio::obs {
+
+namespace {
+
+// obs-websocket's plugin API version this code speaks (obs-websocket 5.x reports 1 or later).
+constexpr long long kApiVersion = 1;
+// How long "start" and "stop" wait for the output to settle before answering with the state then.
+constexpr auto kSettleTimeout = std::chrono::seconds(10);
+
+// The shape obs-websocket copies when a request is registered: the function and its private pointer.
+using RequestFunction = void (*)(obs_data_t *request, obs_data_t *response, void *priv);
+struct RequestCallback {
+	RequestFunction callback;
+	void *priv_data;
+};
+
+constexpr const char *kRequests[] = {"start", "stop", "status"};
+
+proc_handler_t *g_api = nullptr; // obs-websocket's own proc handler, valid while it is loaded
+void *g_vendor = nullptr;
+
+void respond_with_status(OutputController &controller, const StreamState &state, obs_data_t *response)
+{
+	const PluginSettings settings = controller.settings();
+	write_status(settings, state, controller.figures(),
+		     listener_hosts(settings.stream.bind_address, local_ipv4_addresses()), response);
+}
+
+void handle_status(obs_data_t *, obs_data_t *response, void *priv)
+{
+	auto &controller = *static_cast<OutputController *>(priv);
+	respond_with_status(controller, controller.state(), response);
+}
+
+// "start" and "stop" answer once the output settled, so a script knows whether it worked: `ok` and, when not,
+// `error`, then the whole status.
+void handle_start(obs_data_t *, obs_data_t *response, void *priv)
+{
+	auto &controller = *static_cast<OutputController *>(priv);
+	controller.start();
+	const StreamState state = controller.wait_settled(kSettleTimeout);
+	obs_data_set_bool(response, "ok", state.phase == StreamPhase::Live);
+	respond_with_status(controller, state, response);
+}
+
+void handle_stop(obs_data_t *, obs_data_t *response, void *priv)
+{
+	auto &controller = *static_cast<OutputController *>(priv);
+	controller.stop();
+	const StreamState state = controller.wait_settled(kSettleTimeout);
+	obs_data_set_bool(response, "ok", state.phase == StreamPhase::Stopped);
+	respond_with_status(controller, state, response);
+}
+
+// Calls `name` on obs-websocket's proc handler with `vendor` set, as its API expects; the `success` it reports.
+bool call_vendor_proc(const char *name, calldata_t *cd)
+{
+	calldata_set_ptr(cd, "vendor", g_vendor);
+	return proc_handler_call(g_api, name, cd) && calldata_bool(cd, "success");
+}
+
+} // namespace
+
+const char *phase_name(StreamPhase phase)
+{
+	switch (phase) {
+	case StreamPhase::Stopped:
+		return "stopped";
+	case StreamPhase::Starting:
+		return "starting";
+	case StreamPhase::Live:
+		return "live";
+	case StreamPhase::Stopping:
+		return "stopping";
+	case StreamPhase::Error:
+		return "error";
+	}
+	return "unknown";
+}
+
+void write_status(const PluginSettings &settings, const StreamState &state, const StreamFigures &figures,
+		  const std::vector<std::string> &hosts, obs_data_t *response)
+{
+	const StreamSettings &s = settings.stream;
+	obs_data_set_string(response, "state", phase_name(state.phase));
+	obs_data_set_int(response, "live_since_ms", state.live_since_ms);
+	obs_data_set_string(response, "error", state.error.c_str());
+
+	obs_data_array_t *urls = obs_data_array_create();
+	for (const auto &host : hosts) {
+		obs_data_t *item = obs_data_create();
+		obs_data_set_string(item, "url", listener_url(host, s.port, s.access_key).c_str());
+		obs_data_array_push_back(urls, item);
+		obs_data_release(item);
+	}
+	obs_data_set_array(response, "urls", urls);
+	obs_data_array_release(urls);
+	obs_data_set_string(response, "url",
+			    hosts.empty() ? "" : listener_url(hosts.front(), s.port, s.access_key).c_str());
+
+	obs_data_set_int(response, "port", s.port);
+	obs_data_set_string(response, "bind_address", s.bind_address.c_str());
+	obs_data_set_int(response, "bitrate_kbps", s.bitrate_kbps);
+	obs_data_set_int(response, "track", s.mixer + 1);
+	obs_data_set_int(response, "max_listeners", s.max_listeners);
+	obs_data_set_bool(response, "access_key_required", !s.access_key.empty());
+	obs_data_set_bool(response, "start_with_obs", settings.start_with_obs);
+
+	obs_data_t *listeners = obs_data_create();
+	obs_data_set_int(listeners, "now", static_cast<long long>(figures.listeners_now));
+	obs_data_set_int(listeners, "peak", static_cast<long long>(figures.listeners_peak));
+	obs_data_set_obj(response, "listeners", listeners);
+	obs_data_release(listeners);
+	obs_data_set_int(response, "bytes_sent", static_cast<long long>(figures.bytes_sent));
+
+	obs_data_t *drops = obs_data_create();
+	obs_data_set_int(drops, "pcm_frames", static_cast<long long>(figures.pcm_frames_dropped));
+	obs_data_set_int(drops, "listener_skips", static_cast<long long>(figures.listener_skips));
+	obs_data_set_int(drops, "listeners_timed_out", static_cast<long long>(figures.listeners_timed_out));
+	obs_data_set_int(drops, "rejected_full", static_cast<long long>(figures.rejected_full));
+	obs_data_set_obj(response, "drops", drops);
+	obs_data_release(drops);
+}
+
+bool register_websocket_requests(OutputController &controller)
+{
+	calldata_t cd = {};
+	proc_handler_t *api = nullptr;
+	if (proc_handler_call(obs_get_proc_handler(), "obs_websocket_api_get_ph", &cd))
+		api = static_cast<proc_handler_t *>(calldata_ptr(&cd, "ph"));
+	calldata_free(&cd);
+	if (!api) {
+		SSE_LOG(LOG_INFO, "obs-websocket is not loaded: no vendor requests");
+		return false;
+	}
+
+	cd = {};
+	proc_handler_call(api, "get_api_version", &cd);
+	const long long version = calldata_int(&cd, "version");
+	calldata_free(&cd);
+	if (version < kApiVersion) {
+		SSE_LOG(LOG_WARNING, "obs-websocket API version %lld is too old (need %lld): no vendor requests",
+			version, kApiVersion);
+		return false;
+	}
+
+	cd = {};
+	calldata_set_string(&cd, "name", kWebsocketVendor);
+	void *vendor = nullptr;
+	if (proc_handler_call(api, "vendor_register", &cd) && calldata_bool(&cd, "success"))
+		vendor = calldata_ptr(&cd, "vendor");
+	calldata_free(&cd);
+	if (!vendor) {
+		SSE_LOG(LOG_WARNING, "obs-websocket refused vendor \"%s\"", kWebsocketVendor);
+		return false;
+	}
+	g_api = api;
+	g_vendor = vendor;
+
+	const RequestFunction functions[] = {handle_start, handle_stop, handle_status};
+	bool all = true;
+	for (size_t i = 0; i < std::size(kRequests); i++) {
+		// obs-websocket copies the callback structure, so a local one is enough.
+		RequestCallback callback = {functions[i], &controller};
+		cd = {};
+		calldata_set_string(&cd, "type", kRequests[i]);
+		calldata_set_ptr(&cd, "callback", &callback);
+		const bool registered = call_vendor_proc("vendor_request_register", &cd);
+		calldata_free(&cd);
+		if (!registered)
+			SSE_LOG(LOG_WARNING, "obs-websocket refused request \"%s\"", kRequests[i]);
+		all = all && registered;
+	}
+	SSE_LOG(LOG_INFO, "obs-websocket vendor \"%s\" registered (API version %lld): start, stop, status",
+		kWebsocketVendor, version);
+	return all;
+}
+
+void unregister_websocket_requests()
+{
+	if (!g_api || !g_vendor)
+		return;
+	for (const char *request : kRequests) {
+		calldata_t cd = {};
+		calldata_set_string(&cd, "type", request);
+		call_vendor_proc("vendor_request_unregister", &cd);
+		calldata_free(&cd);
+	}
+	g_api = nullptr;
+	g_vendor = nullptr;
+}
+
+} // namespace sse_audio::obs

@@ -1,0 +1,231 @@
+#include "stream_dock.hpp"
+
+#include "listener_list.hpp"
+#include "settings_form.hpp"
+#include "status_text.hpp"
+#include "ui_text.hpp"
+
+#include "listener_urls.hpp"
+
+#include <QApplication>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPointer>
+#include <QPushButton>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace sse_audio::ui {
+
+namespace {
+
+constexpr int kRefreshMs = 1000;
+
+QLabel *make_value_label(const char *name)
+{
+	auto *label = new QLabel;
+	label->setObjectName(QString::fromLatin1(name));
+	label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+	return label;
+}
+
+bool stream_part_equal(const obs::PluginSettings &a, const obs::PluginSettings &b)
+{
+	return obs::PluginSettings{a.stream, false} == obs::PluginSettings{b.stream, false};
+}
+
+} // namespace
+
+StreamDock::StreamDock(obs::StreamControl &control, AddressSource addresses, QWidget *parent)
+	: QWidget(parent), control_(control), addresses_(std::move(addresses))
+{
+	setObjectName(QStringLiteral("sse_audio_dock_contents"));
+
+	status_ = make_value_label("status");
+	status_->setWordWrap(true);
+	start_stop_ = new QPushButton;
+	start_stop_->setObjectName(QStringLiteral("start_stop"));
+	message_ = make_value_label("message");
+	message_->setWordWrap(true);
+	message_->setVisible(false);
+
+	auto *top = new QHBoxLayout;
+	top->addWidget(status_, 1);
+	top->addWidget(start_stop_);
+
+	form_ = new SettingsForm;
+	apply_ = new QPushButton(ui_text("Settings.Apply"));
+	apply_->setObjectName(QStringLiteral("apply"));
+	revert_ = new QPushButton(ui_text("Settings.Revert"));
+	revert_->setObjectName(QStringLiteral("revert"));
+	auto *buttons = new QHBoxLayout;
+	buttons->addStretch(1);
+	buttons->addWidget(revert_);
+	buttons->addWidget(apply_);
+	auto *settings_box = new QGroupBox(ui_text("Dock.Settings"));
+	auto *settings_layout = new QVBoxLayout(settings_box);
+	settings_layout->addWidget(form_);
+	settings_layout->addLayout(buttons);
+
+	urls_ = new ListenerList;
+	auto *urls_box = new QGroupBox(ui_text("Urls.Title"));
+	auto *urls_layout = new QVBoxLayout(urls_box);
+	urls_layout->addWidget(urls_);
+
+	listeners_ = make_value_label("listeners");
+	bitrate_ = make_value_label("bitrate_now");
+	sent_ = make_value_label("sent");
+	drops_ = make_value_label("drops");
+	auto *drops_label = new QLabel(ui_text("Figures.Drops"));
+	drops_label->setToolTip(ui_text("Figures.Drops.Tooltip"));
+	drops_->setToolTip(drops_label->toolTip());
+	auto *figures_box = new QGroupBox(ui_text("Figures.Title"));
+	auto *figures = new QFormLayout(figures_box);
+	figures->addRow(ui_text("Figures.Listeners"), listeners_);
+	figures->addRow(ui_text("Figures.Bitrate"), bitrate_);
+	figures->addRow(ui_text("Figures.Sent"), sent_);
+	figures->addRow(drops_label, drops_);
+
+	auto *layout = new QVBoxLayout(this);
+	layout->addLayout(top);
+	layout->addWidget(message_);
+	// What a streamer looks at while live comes first; the settings, touched rarely, last.
+	layout->addWidget(figures_box);
+	layout->addWidget(urls_box);
+	layout->addWidget(settings_box);
+	layout->addStretch(1);
+
+	form_->show_settings(control_.settings());
+
+	connect(start_stop_, &QPushButton::clicked, this, &StreamDock::start_or_stop);
+	connect(apply_, &QPushButton::clicked, this, &StreamDock::apply_form);
+	connect(revert_, &QPushButton::clicked, this, [this] {
+		form_->show_settings(control_.settings());
+		message_->setVisible(false);
+		update_buttons();
+	});
+	connect(form_, &SettingsForm::edited, this, &StreamDock::update_buttons);
+
+	timer_ = new QTimer(this);
+	timer_->setInterval(kRefreshMs);
+	connect(timer_, &QTimer::timeout, this, &StreamDock::refresh);
+	timer_->start();
+
+	// The controller calls this on its own thread; the QPointer is only read on the UI thread, in the queued call.
+	QPointer<StreamDock> self(this);
+	control_.set_state_observer([self] {
+		QMetaObject::invokeMethod(
+			qApp,
+			[self] {
+				if (self)
+					self->refresh();
+			},
+			Qt::QueuedConnection);
+	});
+	refresh();
+}
+
+StreamDock::~StreamDock()
+{
+	control_.set_state_observer(nullptr);
+}
+
+void StreamDock::refresh()
+{
+	const obs::StreamState state = control_.state();
+	status_->setText(status_line(state));
+	const bool running = state.phase == obs::StreamPhase::Live || state.phase == obs::StreamPhase::Starting;
+	start_stop_->setText(ui_text(running ? "Dock.Stop" : "Dock.Start"));
+	start_stop_->setEnabled(state.phase != obs::StreamPhase::Stopping);
+
+	const obs::StreamFigures f = control_.figures();
+	if (f.running) {
+		listeners_->setText(ui_text("Figures.ListenersValue").arg(f.listeners_now).arg(f.listeners_peak));
+		bitrate_->setText(ui_text("Settings.BitrateValue").arg(f.bitrate_kbps));
+		sent_->setText(format_bytes(f.bytes_sent));
+		drops_->setText(QString::number(f.drops()));
+	} else {
+		for (QLabel *label : {listeners_, bitrate_, sent_, drops_})
+			label->setText(ui_text("Figures.None"));
+	}
+	update_urls();
+	update_buttons();
+}
+
+void StreamDock::update_urls()
+{
+	const StreamSettings s = control_.settings().stream;
+	QStringList urls;
+	for (const auto &host : listener_hosts(s.bind_address, addresses_ ? addresses_() : local_ipv4_addresses()))
+		urls << QString::fromStdString(listener_url(host, s.port, s.access_key));
+	const bool local_only = s.bind_address.rfind("127.", 0) == 0 || s.bind_address == "::1";
+	urls_->set_urls(urls, local_only);
+}
+
+void StreamDock::update_buttons()
+{
+	const bool changed = !(form_->read() == control_.settings());
+	apply_->setEnabled(changed);
+	revert_->setEnabled(changed);
+}
+
+void StreamDock::start_or_stop()
+{
+	const obs::StreamPhase phase = control_.state().phase;
+	if (phase == obs::StreamPhase::Live || phase == obs::StreamPhase::Starting) {
+		control_.stop();
+	} else {
+		// Start what the fields say: starting with other settings than the ones shown would surprise.
+		if (!apply_form())
+			return;
+		control_.start();
+	}
+	refresh();
+}
+
+bool StreamDock::apply_form()
+{
+	message_->setVisible(false);
+	const obs::PluginSettings wanted = form_->read();
+	// Checked here first so that a refusal costs nothing, not even a question about listeners.
+	auto problems = validate_settings(wanted.stream);
+	if (!problems.empty()) {
+		form_->show_problems(problems);
+		return false;
+	}
+	const obs::PluginSettings current = control_.settings();
+	if (wanted == current) {
+		form_->clear_problems();
+		return true;
+	}
+	const obs::StreamPhase phase = control_.state().phase;
+	const bool restarts = !stream_part_equal(wanted, current) &&
+			      (phase == obs::StreamPhase::Live || phase == obs::StreamPhase::Starting);
+	const uint64_t listeners = control_.figures().listeners_now;
+	if (restarts && listeners > 0) {
+		const auto answer = QMessageBox::question(this, ui_text("Confirm.Title"),
+							  ui_text("Confirm.Text").arg(listeners),
+							  QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+		if (answer != QMessageBox::Yes)
+			return false;
+	}
+	problems = control_.apply(wanted);
+	if (!problems.empty()) {
+		form_->show_problems(problems);
+		for (const auto &problem : problems) {
+			if (problem.field.empty()) {
+				message_->setText(ui_text("Error.Save").arg(QString::fromStdString(problem.message)));
+				message_->setVisible(true);
+			}
+		}
+		return false;
+	}
+	form_->show_settings(control_.settings());
+	refresh();
+	return true;
+}
+
+} // namespace sse_audio::ui

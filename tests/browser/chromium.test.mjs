@@ -1,0 +1,255 @@
+// The player in Debian's Chromium (driven by playwright-core), against the real plugin in obs-sse-audio-host
+// playing a 440 Hz tone. Run by CTest (label `browser`) or by hand: `node chromium.test.mjs`.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { chromium } from 'playwright-core';
+
+import { freePort, Host, paths, sleep } from './lib/host.mjs';
+import * as checks from './lib/player-checks.mjs';
+import { startPulse } from './lib/pulse.mjs';
+
+const EXECUTABLE = process.env.CHROMIUM || '/usr/bin/chromium';
+const ARGS = [
+	'--no-sandbox',
+	'--autoplay-policy=no-user-gesture-required',
+	'--disable-gpu',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+	'--no-first-run',
+	'--disable-quic',
+];
+const TEST = { timeout: 120000 };
+
+let pulse;
+let host;
+let browser;
+let page;
+const pageErrors = [];
+
+before(async () => {
+	fs.mkdirSync(paths.artifacts, { recursive: true });
+	pulse = await startPulse();
+	host = new Host({ port: await freePort(), title: 'Browser test tone (Chromium)' });
+	await host.start();
+	browser = await chromium.launch({
+		executablePath: EXECUTABLE,
+		headless: true,
+		args: ARGS,
+		env: { ...process.env, ...pulse.env },
+	});
+	const context = await browser.newContext({ viewport: { width: 480, height: 900 }, locale: 'en-US' });
+	page = await context.newPage();
+	page.on('pageerror', (error) => pageErrors.push(error.message));
+});
+
+after(async () => {
+	await browser?.close();
+	await host?.stop();
+	await pulse?.stop();
+});
+
+test('plays the tone gaplessly, in real time, with a low delay (Media Source Extensions)', TEST, async () => {
+	await checks.openAndPlay(page, host.url);
+	const start = await checks.stats(page);
+	assert.equal(start.path, 'mse');
+	await sleep(2000); // the start settles near the live edge
+	const figures = await checks.checkPlaysInRealTime(page, { seconds: 10 });
+	await checks.checkShownFigures(page, host.title);
+	await page.screenshot({ path: path.join(paths.artifacts, 'chromium-playing.png'), fullPage: true });
+	console.log(`# chromium mse: first sound ${start.firstSoundMs} ms, ${JSON.stringify(figures)}`);
+});
+
+test('says when OBS stops the output and plays again by itself when it starts', TEST, async () => {
+	const figures = await checks.checkOutputStopAndStart(page, host);
+	console.log(`# chromium after output restart: ${JSON.stringify(figures)}`);
+});
+
+test('reconnects by itself after the host was killed and restarted', TEST, async () => {
+	const port = host.port;
+	const result = await checks.checkHostKilledAndRestarted(page, host, async () => {
+		host = new Host({ port, title: 'Browser test tone (Chromium)' });
+		await host.start();
+		return host;
+	});
+	console.log(`# chromium after host restart: ${JSON.stringify(result.figures)}`);
+});
+
+test('trims played audio from the SourceBuffer so memory stays flat', TEST, async () => {
+	// Playing since the first test (the same MediaSource across both reconnects): well past the 10 s kept behind.
+	await checks.waitFor(page, '25 s of playback', () => window.sseAudio.stats.currentTime > 25, 30000);
+	const held = await page.evaluate(() => {
+		const audio = document.getElementById('audio');
+		const ranges = audio.buffered;
+		let seconds = 0;
+		for (let i = 0; i < ranges.length; i++) {
+			seconds += ranges.end(i) - ranges.start(i);
+		}
+		return { first: ranges.start(0), currentTime: audio.currentTime, seconds };
+	});
+	assert.ok(held.first > held.currentTime - 13, `oldest buffered ${held.first} s, playing at ${held.currentTime} s`);
+	assert.ok(held.seconds < 13.5, `${held.seconds} s held in the SourceBuffer`);
+});
+
+test('the WebCodecs engine plays too (the path Firefox takes)', TEST, async () => {
+	const other = await browser.newPage();
+	try {
+		await checks.openAndPlay(other, `${host.url}?engine=webcodecs`);
+		assert.equal((await checks.stats(other)).path, 'webcodecs');
+		await sleep(1500);
+		const figures = await checks.checkPlaysInRealTime(other, { seconds: 6 });
+		console.log(`# chromium webcodecs: ${JSON.stringify(figures)}`);
+	} finally {
+		await other.close();
+	}
+});
+
+test('the WebCodecs engine changes speed, not pitch, to hold its buffer (no clicks at splices)', TEST, async () => {
+	// The engine's worklet fed a 440 Hz sine in real time at rate × real time, as a live stream would arrive when
+	// the rate control runs; its output analysed in the page.
+	const other = await browser.newPage();
+	try {
+		await other.goto(host.url);
+		for (const rate of [1.05, 0.95]) {
+			const result = await other.evaluate(async (rate) => {
+				const context = new AudioContext({ sampleRate: 48000 });
+				await context.audioWorklet.addModule('pcm-worklet.js');
+				const node = new AudioWorkletNode(context, 'pcm-player', {
+					numberOfInputs: 0,
+					outputChannelCount: [2],
+					processorOptions: { targetMs: 150 },
+				});
+				const analyser = context.createAnalyser();
+				analyser.fftSize = 8192;
+				node.connect(analyser);
+				analyser.connect(context.destination);
+				const reports = [];
+				node.port.onmessage = (event) => reports.push(event.data);
+				let frame = 0;
+				const feedChunk = () => {
+					const left = new Float32Array(1152);
+					for (let i = 0; i < left.length; i++) {
+						left[i] = 0.5 * Math.sin((2 * Math.PI * 440 * (frame + i)) / 48000);
+					}
+					frame += left.length;
+					node.port.postMessage({ type: 'audio', channels: [left, left.slice()], captureMs: 0, sampleRate: 48000 });
+				};
+				for (let i = 0; i < 12; i++) {
+					feedChunk();
+				}
+				let owed = 0;
+				const feeder = setInterval(() => {
+					for (owed += 0.1 * rate * 48000; owed >= 1152; owed -= 1152) {
+						feedChunk();
+					}
+				}, 100);
+				node.port.postMessage({ type: 'rate', rate });
+				const wait = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+				await wait(1000);
+				const first = reports.at(-1);
+				const peaks = [];
+				let worstStep = 0; // largest second difference: a splice that does not line up shows as a spike
+				const samples = new Float32Array(analyser.fftSize);
+				const bins = new Float32Array(analyser.frequencyBinCount);
+				for (let round = 0; round < 12; round++) {
+					await wait(170);
+					analyser.getFloatTimeDomainData(samples);
+					for (let i = 2; i < samples.length; i++) {
+						worstStep = Math.max(worstStep, Math.abs(samples[i] - 2 * samples[i - 1] + samples[i - 2]));
+					}
+					analyser.getFloatFrequencyData(bins);
+					let peak = 1;
+					for (let i = 1; i < bins.length; i++) {
+						peak = bins[i] > bins[peak] ? i : peak;
+					}
+					peaks.push((peak * 48000) / analyser.fftSize);
+				}
+				const last = reports.at(-1);
+				// Against the audio clock: the page's timers are too coarse on a busy machine.
+				const speed = (last.playedSeconds - first.playedSeconds) / (last.contextTime - first.contextTime);
+				clearInterval(feeder);
+				await context.close();
+				return { speed, peaks, worstStep, underruns: last.underruns };
+			}, rate);
+			console.log(`# rate ${rate}: ${JSON.stringify(result)}`);
+			assert.ok(Math.abs(result.speed - rate) < 0.015, `rate ${rate}: played at ${result.speed.toFixed(3)}×`);
+			assert.ok(result.peaks.every((hz) => Math.abs(hz - 440) < 6), `rate ${rate}: pitch kept: ${result.peaks}`);
+			// A pure 0.5 sine at 440 Hz has second differences up to 0.0017; a misaligned splice jumps far beyond.
+			assert.ok(result.worstStep < 0.004, `rate ${rate}: no click (worst second difference ${result.worstStep})`);
+			assert.equal(result.underruns, 0);
+		}
+	} finally {
+		await other.close();
+	}
+});
+
+test('phone layout, dark scheme, Chinese text, keyboard, remembered volume and mute', TEST, async () => {
+	const context = await browser.newContext({
+		viewport: { width: 390, height: 844 },
+		deviceScaleFactor: 2,
+		isMobile: true,
+		hasTouch: true,
+		locale: 'zh-CN',
+		colorScheme: 'dark',
+	});
+	const phone = await context.newPage();
+	phone.on('pageerror', (error) => pageErrors.push(error.message));
+	try {
+		await phone.goto(host.url);
+		await checks.waitFor(phone, 'the Play button', () => !document.getElementById('toggle').disabled, 15000);
+		const look = await phone.evaluate(() => ({
+			lang: document.documentElement.lang,
+			play: document.getElementById('toggle-text').textContent,
+			label: document.getElementById('toggle').getAttribute('aria-label'),
+			volumeLabel: document.getElementById('volume').getAttribute('aria-label'),
+			overflow: document.documentElement.scrollWidth - window.innerWidth,
+			background: getComputedStyle(document.body).backgroundColor,
+			language: window.sseAudio.language,
+		}));
+		assert.equal(look.lang, 'zh-CN');
+		assert.equal(look.language, 'zh');
+		assert.equal(look.play, '播放');
+		assert.equal(look.label, '播放直播音频');
+		assert.equal(look.volumeLabel, '音量');
+		assert.ok(look.overflow <= 0, `no sideways scrolling on a phone (${look.overflow} px too wide)`);
+		assert.equal(look.background, 'rgb(18, 20, 23)', 'the dark scheme');
+
+		// Space plays, M mutes; both remembered across a reload, with the volume.
+		await phone.keyboard.press('Space');
+		await checks.waitFor(phone, 'the first sound', () => window.sseAudio.stats.firstSoundMs !== null, 20000);
+		assert.equal(await phone.getAttribute('#toggle', 'aria-pressed'), 'true');
+		assert.equal(await phone.textContent('#toggle-text'), '暂停');
+		await phone.keyboard.press('m');
+		assert.equal(await phone.getAttribute('#mute', 'aria-pressed'), 'true');
+		assert.ok((await phone.evaluate(() => window.sseAudio.analyse().levelDb)) > -40, 'the meter still sees sound');
+		await phone.evaluate(() => {
+			const slider = document.getElementById('volume');
+			slider.value = '40';
+			slider.dispatchEvent(new Event('input', { bubbles: true }));
+		});
+		await phone.keyboard.press('m'); // setting a volume unmuted; mute again
+		await sleep(1500);
+		await phone.screenshot({ path: path.join(paths.artifacts, 'chromium-phone-zh-dark.png'), fullPage: true });
+		await phone.keyboard.press('Space');
+		assert.equal(await phone.getAttribute('#toggle', 'aria-pressed'), 'false');
+		assert.equal((await checks.stats(phone)).state, 'stopped');
+
+		await phone.reload();
+		await checks.waitFor(phone, 'the reloaded page', () => !!window.sseAudio, 15000);
+		assert.equal(await phone.inputValue('#volume'), '40');
+		assert.equal(await phone.getAttribute('#mute', 'aria-pressed'), 'true');
+		const remembered = await checks.stats(phone);
+		assert.equal(remembered.volume, 0.4);
+		assert.equal(remembered.muted, true);
+	} finally {
+		await context.close();
+	}
+});
+
+test('no script errors on the page', () => {
+	assert.deepEqual(pageErrors, []);
+});

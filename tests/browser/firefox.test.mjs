@@ -1,0 +1,84 @@
+// The player in Debian's Firefox ESR (driven by puppeteer-core over WebDriver BiDi), against the real plugin in
+// obs-sse-audio-host playing a 440 Hz tone. Firefox's Media Source Extensions reject audio/mpeg, so the player
+// takes its WebCodecs + Web Audio path. Firefox needs an audio device: a private PulseAudio null sink.
+// Run by CTest (label `browser`) or by hand: `node firefox.test.mjs`.
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import puppeteer from 'puppeteer-core';
+
+import { freePort, Host, paths, sleep } from './lib/host.mjs';
+import * as checks from './lib/player-checks.mjs';
+import { startPulse } from './lib/pulse.mjs';
+
+const EXECUTABLE = process.env.FIREFOX || '/usr/bin/firefox-esr';
+const TEST = { timeout: 120000 };
+
+let pulse;
+let host;
+let browser;
+let page;
+
+before(async () => {
+	fs.mkdirSync(paths.artifacts, { recursive: true });
+	pulse = await startPulse();
+	host = new Host({ port: await freePort(), title: 'Browser test tone (Firefox)' });
+	await host.start();
+	browser = await puppeteer.launch({
+		browser: 'firefox',
+		protocol: 'webDriverBiDi',
+		executablePath: EXECUTABLE,
+		headless: true,
+		env: { ...process.env, ...pulse.env },
+		extraPrefsFirefox: { 'media.autoplay.default': 0, 'intl.accept_languages': 'en-US, en' },
+	});
+	const raw = await browser.newPage();
+	await raw.setViewport({ width: 480, height: 900 });
+	// Script errors are collected in the page itself: subscribing to Firefox's log over BiDi (page.on('pageerror'))
+	// made Firefox ESR 153 stop answering now and then while the page played.
+	await raw.evaluateOnNewDocument(() => {
+		window.__pageErrors = [];
+		window.addEventListener('error', (event) => window.__pageErrors.push(String(event.message)));
+		window.addEventListener('unhandledrejection', (event) => window.__pageErrors.push(String(event.reason)));
+	});
+	page = checks.boundedPage(raw);
+});
+
+after(async () => {
+	await browser?.close();
+	await host?.stop();
+	await pulse?.stop();
+});
+
+test('plays the tone gaplessly, in real time, with a low delay (WebCodecs and Web Audio)', TEST, async () => {
+	await checks.openAndPlay(page, host.url);
+	const start = await checks.stats(page);
+	assert.equal(start.path, 'webcodecs');
+	await sleep(2000);
+	const figures = await checks.checkPlaysInRealTime(page, { seconds: 10 });
+	await checks.checkShownFigures(page, host.title);
+	await page.screenshot({ path: path.join(paths.artifacts, 'firefox-playing.png'), fullPage: true });
+	console.log(`# firefox webcodecs: first sound ${start.firstSoundMs} ms, ${JSON.stringify(figures)}`);
+});
+
+test('says when OBS stops the output and plays again by itself when it starts', TEST, async () => {
+	const figures = await checks.checkOutputStopAndStart(page, host);
+	console.log(`# firefox after output restart: ${JSON.stringify(figures)}`);
+});
+
+test('reconnects by itself after the host was killed and restarted', TEST, async () => {
+	const port = host.port;
+	const result = await checks.checkHostKilledAndRestarted(page, host, async () => {
+		host = new Host({ port, title: 'Browser test tone (Firefox)' });
+		await host.start();
+		return host;
+	});
+	console.log(`# firefox after host restart: ${JSON.stringify(result.figures)}`);
+});
+
+test('no script errors on the page', async () => {
+	assert.deepEqual(await page.evaluate(() => window.__pageErrors), []);
+});

@@ -1,0 +1,163 @@
+// The plugin's settings file and the obs-websocket status response, with libobs's real obs_data (no OBS running).
+
+#include "settings_store.hpp"
+#include "websocket_requests.hpp"
+
+#include <obs-module.h>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+// The module entry's definitions (obs_current_module, obs_module_text, ...) that the linked plugin code expects;
+// in the plugin they come from plugin_module.cpp.
+OBS_DECLARE_MODULE()
+OBS_MODULE_USE_DEFAULT_LOCALE("obs-sse-audio", "en-US")
+
+namespace sse_audio::obs {
+namespace {
+
+class SettingsFile : public ::testing::Test {
+protected:
+	void SetUp() override
+	{
+		folder_ = std::filesystem::temp_directory_path() /
+			  ("sse-audio-settings-" + std::to_string(getpid()) + "-" +
+			   ::testing::UnitTest::GetInstance()->current_test_info()->name());
+		std::filesystem::remove_all(folder_);
+		path_ = (folder_ / "plugin_config" / "obs-sse-audio" / "settings.json").string();
+	}
+	void TearDown() override { std::filesystem::remove_all(folder_); }
+
+	void write(const std::string &text)
+	{
+		std::filesystem::create_directories(std::filesystem::path(path_).parent_path());
+		std::ofstream(path_) << text;
+	}
+
+	std::filesystem::path folder_;
+	std::string path_;
+};
+
+TEST_F(SettingsFile, MissingFileGivesTheDefaults)
+{
+	std::vector<SettingsProblem> refused = {{"x", "y"}};
+	const PluginSettings s = load_plugin_settings(path_, &refused);
+	EXPECT_TRUE(s == PluginSettings{});
+	EXPECT_EQ(s.stream.port, 8330);
+	EXPECT_FALSE(s.start_with_obs);
+	EXPECT_TRUE(refused.empty());
+}
+
+TEST_F(SettingsFile, SavedSettingsComeBackAndUseTheContractKeys)
+{
+	PluginSettings s;
+	s.stream.port = 9123;
+	s.stream.bitrate_kbps = 256;
+	s.stream.timeout_seconds = 40;
+	s.stream.bind_address = "127.0.0.1";
+	s.stream.mixer = 5;
+	s.stream.max_listeners = 12;
+	s.stream.access_key = "abc-DEF_1.~";
+	s.stream.title = "Choir";
+	s.start_with_obs = true;
+	ASSERT_TRUE(save_plugin_settings(s, path_)) << "the folder must be created as needed";
+
+	EXPECT_TRUE(load_plugin_settings(path_) == s);
+
+	std::ifstream file(path_);
+	const auto json = nlohmann::json::parse(file);
+	EXPECT_EQ(json.at("port"), 9123);
+	EXPECT_EQ(json.at("bitrate"), 256);
+	EXPECT_EQ(json.at("timeout"), 40);
+	EXPECT_EQ(json.at("bind_address"), "127.0.0.1");
+	EXPECT_EQ(json.at("mixer"), 5);
+	EXPECT_EQ(json.at("max_listeners"), 12);
+	EXPECT_EQ(json.at("access_key"), "abc-DEF_1.~");
+	EXPECT_EQ(json.at("start_with_obs"), true);
+}
+
+TEST_F(SettingsFile, RefusedValuesFallBackOneByOne)
+{
+	write(R"({"port": 0, "bitrate": 100, "timeout": 30, "bind_address": "example.org", "mixer": 2,
+		  "max_listeners": 5000, "access_key": "no spaces", "start_with_obs": true})");
+	std::vector<SettingsProblem> refused;
+	const PluginSettings s = load_plugin_settings(path_, &refused);
+	const StreamSettings defaults;
+	EXPECT_EQ(s.stream.port, defaults.port);
+	EXPECT_EQ(s.stream.bitrate_kbps, defaults.bitrate_kbps);
+	EXPECT_EQ(s.stream.bind_address, defaults.bind_address);
+	EXPECT_EQ(s.stream.max_listeners, defaults.max_listeners);
+	EXPECT_EQ(s.stream.access_key, defaults.access_key);
+	// The good values stay.
+	EXPECT_EQ(s.stream.timeout_seconds, 30);
+	EXPECT_EQ(s.stream.mixer, 2);
+	EXPECT_TRUE(s.start_with_obs);
+	std::vector<std::string> fields;
+	for (const auto &problem : refused)
+		fields.push_back(problem.field);
+	EXPECT_EQ(fields, (std::vector<std::string>{"port", "bitrate", "bind_address", "max_listeners", "access_key"}));
+}
+
+TEST_F(SettingsFile, UnreadableFileGivesTheDefaults)
+{
+	write("{ this is not json");
+	EXPECT_TRUE(load_plugin_settings(path_) == PluginSettings{});
+}
+
+TEST(WebsocketStatus, CarriesStateUrlsAndCounters)
+{
+	PluginSettings settings;
+	settings.stream.port = 9001;
+	settings.stream.access_key = "k";
+	settings.stream.mixer = 1;
+	StreamState state{StreamPhase::Live, 1700000000123, {}};
+	StreamFigures figures;
+	figures.running = true;
+	figures.listeners_now = 3;
+	figures.listeners_peak = 8;
+	figures.bytes_sent = 123456789012;
+	figures.pcm_frames_dropped = 1;
+	figures.listener_skips = 2;
+	figures.listeners_timed_out = 3;
+	figures.rejected_full = 4;
+
+	obs_data_t *data = obs_data_create();
+	write_status(settings, state, figures, {"192.168.0.2", "10.1.1.1"}, data);
+	const auto json = nlohmann::json::parse(obs_data_get_json(data));
+	obs_data_release(data);
+
+	EXPECT_EQ(json.at("state"), "live");
+	EXPECT_EQ(json.at("live_since_ms"), 1700000000123);
+	EXPECT_EQ(json.at("url"), "http://192.168.0.2:9001/?key=k");
+	ASSERT_EQ(json.at("urls").size(), 2U);
+	EXPECT_EQ(json.at("urls")[1].at("url"), "http://10.1.1.1:9001/?key=k");
+	EXPECT_EQ(json.at("port"), 9001);
+	EXPECT_EQ(json.at("track"), 2);
+	EXPECT_EQ(json.at("access_key_required"), true);
+	EXPECT_EQ(json.at("listeners").at("now"), 3);
+	EXPECT_EQ(json.at("listeners").at("peak"), 8);
+	EXPECT_EQ(json.at("bytes_sent"), 123456789012);
+	EXPECT_EQ(json.at("drops").at("pcm_frames"), 1);
+	EXPECT_EQ(json.at("drops").at("listener_skips"), 2);
+	EXPECT_EQ(json.at("drops").at("listeners_timed_out"), 3);
+	EXPECT_EQ(json.at("drops").at("rejected_full"), 4);
+	EXPECT_EQ(json.at("error"), "");
+}
+
+TEST(WebsocketStatus, NamesEveryPhase)
+{
+	EXPECT_STREQ(phase_name(StreamPhase::Stopped), "stopped");
+	EXPECT_STREQ(phase_name(StreamPhase::Starting), "starting");
+	EXPECT_STREQ(phase_name(StreamPhase::Live), "live");
+	EXPECT_STREQ(phase_name(StreamPhase::Stopping), "stopping");
+	EXPECT_STREQ(phase_name(StreamPhase::Error), "error");
+}
+
+} // namespace
+} // namespace sse_audio::obs

@@ -1,0 +1,396 @@
+// Widget tests of the dock (Qt Test, offscreen platform), against a fake StreamControl and the real locale files:
+// status text for every state, refusal of invalid input beside its field, the settings round trip, the restart
+// question when listeners are connected, listener URLs with Copy and a QR code that decodes, and the live figures.
+
+#include "fake_stream_control.hpp"
+#include "module_text.hpp"
+#include "qr_decode.hpp"
+
+#include "listener_list.hpp"
+#include "status_text.hpp"
+#include "stream_dock.hpp"
+
+#include <QAbstractButton>
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDateTime>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTimer>
+#include <QToolButton>
+#include <QtTest>
+
+#include <memory>
+
+using sse_audio::StreamSettings;
+using sse_audio::obs::PluginSettings;
+using sse_audio::obs::StreamFigures;
+using sse_audio::obs::StreamPhase;
+using sse_audio::obs::StreamState;
+using sse_audio::ui::StreamDock;
+using namespace sse_audio::uitest;
+
+namespace {
+
+const std::vector<std::string> kAddresses = {"192.168.1.20", "10.0.0.5"};
+
+QString text(const char *key)
+{
+	return QString::fromUtf8(locale_text(key).c_str());
+}
+
+// Answers the next modal question box with `button` once it appears (polling, at most 5 s). `seen` tells whether
+// one appeared.
+void answer_next_question(QMessageBox::StandardButton button, std::shared_ptr<bool> seen)
+{
+	auto *timer = new QTimer;
+	auto polls = std::make_shared<int>(0);
+	QObject::connect(timer, &QTimer::timeout, [timer, button, seen, polls] {
+		auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+		if (box) {
+			*seen = true;
+			box->button(button)->click();
+		}
+		if (box || ++*polls > 250) {
+			timer->stop();
+			timer->deleteLater();
+		}
+	});
+	timer->start(20);
+}
+
+} // namespace
+
+class DockTest : public QObject {
+	Q_OBJECT
+
+private:
+	std::unique_ptr<FakeStreamControl> control_;
+	std::unique_ptr<StreamDock> dock_;
+
+	void make_dock()
+	{
+		dock_ = std::make_unique<StreamDock>(*control_, [] { return kAddresses; });
+		dock_->resize(460, 900);
+		dock_->show();
+		QVERIFY(QTest::qWaitForWindowExposed(dock_.get()));
+	}
+	template <typename T>
+	T *child(const char *name)
+	{
+		T *found = dock_->findChild<T *>(QString::fromLatin1(name));
+		if (!found)
+			qFatal("the dock has no %s named %s", T::staticMetaObject.className(), name);
+		return found;
+	}
+	void type_into(const char *field, const QString &value)
+	{
+		auto *edit = child<QLineEdit>(field);
+		edit->clear();
+		QTest::keyClicks(edit, value);
+	}
+	void click(const char *button) { QTest::mouseClick(child<QAbstractButton>(button), Qt::LeftButton); }
+	QLabel *message(const char *field) { return child<QLabel>((std::string(field) + "_error").c_str()); }
+
+private slots:
+	void init()
+	{
+		QVERIFY(use_locale("en-US"));
+		control_ = std::make_unique<FakeStreamControl>();
+	}
+	void cleanup()
+	{
+		dock_.reset();
+		QVERIFY2(!control_->has_observer(), "the dock must withdraw its observer when it goes");
+		control_.reset();
+	}
+
+	void status_line_names_every_state_data()
+	{
+		QTest::addColumn<QString>("locale");
+		QTest::newRow("English") << "en-US";
+		QTest::newRow("Chinese") << "zh-CN";
+	}
+	void status_line_names_every_state()
+	{
+		QFETCH(QString, locale);
+		QVERIFY(use_locale(locale.toStdString()));
+		make_dock();
+		auto *status = child<QLabel>("status");
+		auto *button = child<QPushButton>("start_stop");
+
+		QCOMPARE(status->text(), text("Status.Stopped"));
+		QCOMPARE(button->text(), text("Dock.Start"));
+
+		control_->set_state({StreamPhase::Starting, 0, {}});
+		QTRY_COMPARE(status->text(), text("Status.Starting"));
+		QCOMPARE(button->text(), text("Dock.Stop"));
+
+		const qint64 since = QDateTime(QDate(2026, 3, 14), QTime(9, 26, 53)).toMSecsSinceEpoch();
+		control_->set_state({StreamPhase::Live, since, {}});
+		QTRY_COMPARE(status->text(), text("Status.Live").arg(QStringLiteral("09:26:53")));
+		QVERIFY(status->text().contains(QStringLiteral("09:26:53")));
+		QCOMPARE(button->text(), text("Dock.Stop"));
+
+		control_->set_state({StreamPhase::Stopping, 0, {}});
+		QTRY_COMPARE(status->text(), text("Status.Stopping"));
+		QVERIFY2(!button->isEnabled(), "Start/Stop must wait while the output stops");
+
+		control_->set_state({StreamPhase::Error, 0, "Cannot listen on 0.0.0.0 port 80: permission denied"});
+		QTRY_VERIFY(status->text().contains(QStringLiteral("permission denied")));
+		QCOMPARE(
+			status->text(),
+			text("Status.Error").arg(QStringLiteral("Cannot listen on 0.0.0.0 port 80: permission denied")));
+		QCOMPARE(button->text(), text("Dock.Start"));
+		QVERIFY(button->isEnabled());
+
+		// The words differ by language: the Chinese run must not show the English file's text.
+		if (locale == QLatin1String("zh-CN"))
+			QCOMPARE(button->text(), QString::fromUtf8("开始"));
+	}
+
+	void every_visible_string_is_translated_data() { status_line_names_every_state_data(); }
+	void every_visible_string_is_translated()
+	{
+		QFETCH(QString, locale);
+		QVERIFY(use_locale(locale.toStdString()));
+		make_dock();
+		child<QToolButton>("advanced")->setChecked(true);
+		for (const StreamPhase phase : {StreamPhase::Starting, StreamPhase::Live, StreamPhase::Stopping,
+						StreamPhase::Error, StreamPhase::Stopped})
+			control_->set_state({phase, 0, "x"});
+		StreamFigures figures;
+		figures.running = true;
+		for (const uint64_t bytes : {10ULL, 10'000ULL, 10'000'000ULL, 10'000'000'000ULL}) {
+			figures.bytes_sent = bytes;
+			control_->set_figures(figures);
+			dock_->refresh();
+		}
+		for (const char *field :
+		     {"port", "bitrate", "timeout", "bind_address", "mixer", "max_listeners", "access_key", "title"})
+			QVERIFY(!sse_audio::ui::problem_text(field).isEmpty());
+		PluginSettings local;
+		local.stream.bind_address = "127.0.0.1";
+		control_->set_settings(local);
+		dock_->refresh();
+		QStringList missing;
+		for (const auto &key : missing_keys())
+			missing << QString::fromStdString(key);
+		QCOMPARE(missing.join(QStringLiteral(", ")), QString());
+	}
+
+	void invalid_input_is_refused_beside_its_field()
+	{
+		make_dock();
+		type_into("port", QStringLiteral("70000"));
+		type_into("timeout", QStringLiteral("soon"));
+		click("apply");
+		QVERIFY(message("port")->isVisible());
+		QCOMPARE(message("port")->text(), text("Error.Port"));
+		QVERIFY(message("timeout")->isVisible());
+		QCOMPARE(message("timeout")->text(), text("Error.Timeout"));
+		QVERIFY2(!message("bind_address")->isVisible(), "only refused fields carry a message");
+		QCOMPARE(control_->applied, 0);
+		QCOMPARE(control_->settings().stream.port, StreamSettings::kDefaultPort);
+		QCOMPARE(control_->settings().stream.timeout_seconds, StreamSettings::kDefaultTimeout);
+
+		// An advanced field that is refused opens the section so its message can be seen.
+		type_into("port", QStringLiteral("9000"));
+		type_into("timeout", QStringLiteral("30"));
+		type_into("bind_address", QStringLiteral("stream.example.org"));
+		click("apply");
+		QVERIFY(child<QToolButton>("advanced")->isChecked());
+		QVERIFY(message("bind_address")->isVisible());
+		QCOMPARE(message("bind_address")->text(), text("Error.BindAddress"));
+		QVERIFY(!message("port")->isVisible());
+		QCOMPARE(control_->settings().stream.bind_address, std::string("0.0.0.0"));
+
+		// Start refuses too: it starts what the fields say.
+		click("start_stop");
+		QCOMPARE(control_->starts, 0);
+
+		type_into("bind_address", QStringLiteral("127.0.0.1"));
+		click("apply");
+		QVERIFY(!message("bind_address")->isVisible());
+		QCOMPARE(control_->settings().stream.port, 9000);
+		QCOMPARE(control_->settings().stream.timeout_seconds, 30);
+		QCOMPARE(control_->settings().stream.bind_address, std::string("127.0.0.1"));
+	}
+
+	void settings_round_trip()
+	{
+		PluginSettings saved;
+		saved.stream.title = "Sunday service";
+		control_->set_settings(saved);
+		make_dock();
+		QVERIFY2(!child<QPushButton>("apply")->isEnabled(), "nothing to apply before an edit");
+		child<QToolButton>("advanced")->setChecked(true);
+		type_into("port", QStringLiteral("9100"));
+		auto *bitrate = child<QComboBox>("bitrate");
+		bitrate->setCurrentIndex(bitrate->findData(192));
+		type_into("timeout", QStringLiteral("45"));
+		auto *mixer = child<QComboBox>("mixer");
+		mixer->setCurrentIndex(mixer->findData(2));
+		type_into("bind_address", QStringLiteral("127.0.0.1"));
+		type_into("max_listeners", QStringLiteral("7"));
+		click("generate_key");
+		const QString key = child<QLineEdit>("access_key")->text();
+		QCOMPARE(child<QLineEdit>("access_key")->echoMode(), QLineEdit::Password);
+		QCOMPARE(key.size(), 24);
+		auto *start_with_obs = child<QCheckBox>("start_with_obs");
+		QTest::mouseClick(start_with_obs, Qt::LeftButton, {}, QPoint(8, start_with_obs->height() / 2));
+		QVERIFY(child<QPushButton>("apply")->isEnabled());
+		click("apply");
+
+		const PluginSettings s = control_->settings();
+		QCOMPARE(s.stream.port, 9100);
+		QCOMPARE(s.stream.bitrate_kbps, 192);
+		QCOMPARE(s.stream.timeout_seconds, 45);
+		QCOMPARE(s.stream.mixer, 2);
+		QCOMPARE(s.stream.bind_address, std::string("127.0.0.1"));
+		QCOMPARE(s.stream.max_listeners, 7);
+		QCOMPARE(QString::fromStdString(s.stream.access_key), key);
+		QCOMPARE(s.stream.title, std::string("Sunday service"));
+		QVERIFY(s.start_with_obs);
+		QVERIFY(!child<QPushButton>("apply")->isEnabled());
+
+		// A new dock (OBS restarted) shows what is in force.
+		dock_.reset();
+		make_dock();
+		QCOMPARE(child<QLineEdit>("port")->text(), QStringLiteral("9100"));
+		QCOMPARE(child<QComboBox>("bitrate")->currentData().toInt(), 192);
+		QCOMPARE(child<QLineEdit>("timeout")->text(), QStringLiteral("45"));
+		QCOMPARE(child<QComboBox>("mixer")->currentText(), text("Settings.TrackValue").arg(3));
+		QCOMPARE(child<QLineEdit>("bind_address")->text(), QStringLiteral("127.0.0.1"));
+		QCOMPARE(child<QLineEdit>("max_listeners")->text(), QStringLiteral("7"));
+		QCOMPARE(child<QLineEdit>("access_key")->text(), key);
+		QCOMPARE(child<QLineEdit>("title")->text(), QStringLiteral("Sunday service"));
+		QVERIFY(child<QCheckBox>("start_with_obs")->isChecked());
+
+		// Generated keys differ.
+		click("generate_key");
+		QVERIFY(child<QLineEdit>("access_key")->text() != key);
+	}
+
+	void restart_with_listeners_asks_first()
+	{
+		make_dock();
+		control_->set_state({StreamPhase::Live, 1, {}});
+		StreamFigures figures;
+		figures.running = true;
+		figures.listeners_now = 3;
+		control_->set_figures(figures);
+		auto *bitrate = child<QComboBox>("bitrate");
+
+		bitrate->setCurrentIndex(bitrate->findData(64));
+		auto seen = std::make_shared<bool>(false);
+		answer_next_question(QMessageBox::No, seen);
+		click("apply");
+		QVERIFY2(*seen, "applying while 3 listeners are connected must ask first");
+		QCOMPARE(control_->applied, 0);
+		QCOMPARE(control_->settings().stream.bitrate_kbps, 128);
+
+		*seen = false;
+		answer_next_question(QMessageBox::Yes, seen);
+		click("apply");
+		QVERIFY(*seen);
+		QCOMPARE(control_->settings().stream.bitrate_kbps, 64);
+
+		// Without listeners it applies at once; and "start with OBS" alone never restarts anything.
+		figures.listeners_now = 0;
+		control_->set_figures(figures);
+		bitrate->setCurrentIndex(bitrate->findData(96));
+		*seen = false;
+		answer_next_question(QMessageBox::No, seen);
+		click("apply");
+		QCOMPARE(control_->settings().stream.bitrate_kbps, 96);
+		QTest::qWait(100);
+		QVERIFY2(!*seen, "no question without listeners");
+	}
+
+	void start_and_stop_go_to_the_control()
+	{
+		make_dock();
+		type_into("port", QStringLiteral("9200"));
+		click("start_stop");
+		QCOMPARE(control_->starts, 1);
+		QCOMPARE(control_->settings().stream.port, 9200); // pending edits are applied first
+		QTRY_COMPARE(child<QPushButton>("start_stop")->text(), text("Dock.Stop"));
+		click("start_stop");
+		QCOMPARE(control_->stops, 1);
+		QTRY_COMPARE(child<QLabel>("status")->text(), text("Status.Stopped"));
+	}
+
+	void listener_urls_copy_and_qr_code()
+	{
+		PluginSettings s;
+		s.stream.access_key = "k3y-_.~";
+		control_->set_settings(s);
+		make_dock();
+		const auto urls = dock_->findChildren<QLineEdit *>(QStringLiteral("url"));
+		QCOMPARE(urls.size(), 2);
+		QCOMPARE(urls[0]->text(), QStringLiteral("http://192.168.1.20:8330/?key=k3y-_.~"));
+		QCOMPARE(urls[1]->text(), QStringLiteral("http://10.0.0.5:8330/?key=k3y-_.~"));
+
+		const auto copies = dock_->findChildren<QPushButton *>(QStringLiteral("copy"));
+		QCOMPARE(copies.size(), 2);
+		QTest::mouseClick(copies[1], Qt::LeftButton);
+		QCOMPARE(QApplication::clipboard()->text(), urls[1]->text());
+
+		auto *qr = child<QLabel>("qr_code");
+		QCOMPARE(decode_qr(qr->grab().toImage()), urls[0]->text());
+		QTest::mouseClick(dock_->findChildren<QPushButton *>(QStringLiteral("show_qr"))[1], Qt::LeftButton);
+		QCOMPARE(decode_qr(qr->grab().toImage()), urls[1]->text());
+
+		// Bound to loopback: one local URL, and a note that other devices cannot listen.
+		s.stream.bind_address = "127.0.0.1";
+		s.stream.access_key.clear();
+		control_->set_settings(s);
+		dock_->refresh();
+		const auto local = dock_->findChildren<QLineEdit *>(QStringLiteral("url"));
+		QCOMPARE(local.size(), 1);
+		QCOMPARE(local[0]->text(), QStringLiteral("http://127.0.0.1:8330/"));
+		QCOMPARE(decode_qr(qr->grab().toImage()), local[0]->text());
+		bool note = false;
+		for (auto *label : dock_->findChildren<QLabel *>())
+			note = note || (label->isVisible() && label->text() == text("Urls.LocalOnly"));
+		QVERIFY(note);
+	}
+
+	void live_figures_refresh_every_second()
+	{
+		make_dock();
+		QCOMPARE(child<QLabel>("listeners")->text(), text("Figures.None"));
+		control_->set_state({StreamPhase::Live, 1, {}});
+		StreamFigures figures;
+		figures.running = true;
+		figures.listeners_now = 2;
+		figures.listeners_peak = 5;
+		figures.bitrate_kbps = 128;
+		figures.bytes_sent = 1536;
+		figures.pcm_frames_dropped = 1;
+		figures.listener_skips = 2;
+		figures.listeners_timed_out = 3;
+		figures.rejected_full = 4;
+		control_->set_figures(figures);
+		// Only the timer can notice: figures change without any state change.
+		QTRY_COMPARE_WITH_TIMEOUT(child<QLabel>("listeners")->text(),
+					  text("Figures.ListenersValue").arg(2).arg(5), 2500);
+		QCOMPARE(child<QLabel>("bitrate_now")->text(), text("Settings.BitrateValue").arg(128));
+		QCOMPARE(child<QLabel>("sent")->text(), QStringLiteral("1.50 KB"));
+		QCOMPARE(child<QLabel>("drops")->text(), QStringLiteral("10"));
+
+		figures.listeners_now = 7;
+		figures.bytes_sent = 5ULL * 1024 * 1024 * 1024;
+		control_->set_figures(figures);
+		QTRY_COMPARE_WITH_TIMEOUT(child<QLabel>("sent")->text(), QStringLiteral("5.00 GB"), 2500);
+		QCOMPARE(child<QLabel>("listeners")->text(), text("Figures.ListenersValue").arg(7).arg(5));
+	}
+};
+
+QTEST_MAIN(DockTest)
+#include "dock_test.moc"
