@@ -15,6 +15,11 @@ import * as checks from './lib/player-checks.mjs';
 import { startPulse } from './lib/pulse.mjs';
 
 const EXECUTABLE = process.env.FIREFOX || '/usr/bin/firefox-esr';
+
+function withoutDisplay(env) {
+	const { DISPLAY, WAYLAND_DISPLAY, ...rest } = env;
+	return rest;
+}
 const TEST = { timeout: 120000 };
 
 let pulse;
@@ -32,7 +37,9 @@ before(async () => {
 		protocol: 'webDriverBiDi',
 		executablePath: EXECUTABLE,
 		headless: true,
-		env: { ...process.env, ...pulse.env },
+		// Headless Firefox needs no X display. Without this, a Firefox started on the X server that the Chromium
+		// suite used before it (one xvfb-run for the whole browser step) stopped answering every call.
+		env: withoutDisplay({ ...process.env, ...pulse.env }),
 		extraPrefsFirefox: { 'media.autoplay.default': 0, 'intl.accept_languages': 'en-US, en' },
 	});
 	const raw = await browser.newPage();
