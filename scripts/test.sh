@@ -42,7 +42,7 @@ xvfb-run -a -s "-screen 0 1280x800x24" ctest --test-dir "$build" -L integration 
 echo "== real OBS (Debian's obs-studio under Xvfb: start with OBS, obs-websocket, Tools menu, dock, File > Exit)"
 xvfb-run -a -s "-screen 0 1280x800x24" ctest --test-dir "$build" -L obs --output-on-failure
 
-echo "== browser tests (the player in Chromium and Firefox ESR, real plugin in the host, PulseAudio null sink)"
+echo "== browser tests (the player in Chromium, real plugin in the host, PulseAudio null sink)"
 # Only the packages in package-lock.json; the browsers are Debian's, never downloaded.
 (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
 SSE_AUDIO_REQUIRE_BROWSER_TESTS=1 xvfb-run -a -s "-screen 0 1280x800x24" \
