@@ -37,8 +37,8 @@ before(async () => {
 		protocol: 'webDriverBiDi',
 		executablePath: EXECUTABLE,
 		headless: true,
-		// Headless Firefox needs no X display. Without this, a Firefox started on the X server that the Chromium
-		// suite used before it (one xvfb-run for the whole browser step) stopped answering every call.
+		// Headless Firefox needs no X display; keeping it off X rules the display out as a cause of the driver hang
+		// described in scripts/test.sh (it did not cure it).
 		env: withoutDisplay({ ...process.env, ...pulse.env }),
 		extraPrefsFirefox: { 'media.autoplay.default': 0, 'intl.accept_languages': 'en-US, en' },
 	});
