@@ -1,5 +1,7 @@
 #include "obs_process.hpp"
 
+#include "host_process.hpp"
+
 #include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -17,15 +19,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr auto kPoll = std::chrono::milliseconds(50);
-
-int status_to_code(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return -1;
-}
 
 std::filesystem::path logs_folder(const std::filesystem::path &home)
 {
@@ -67,7 +60,7 @@ int run_command(const std::vector<std::string> &argv, std::chrono::milliseconds 
 		for (;;) {
 			const pid_t done = waitpid(pid, &status, WNOHANG);
 			if (done == pid) {
-				code = status_to_code(status);
+				code = itest::exit_code_of(status);
 				break;
 			}
 			if (Clock::now() >= deadline) {
@@ -152,7 +145,7 @@ std::optional<int> ObsProcess::wait_exit(std::chrono::milliseconds timeout)
 		int status = 0;
 		if (waitpid(pid_, &status, WNOHANG) == pid_) {
 			reaped_ = true;
-			exit_code_ = status_to_code(status);
+			exit_code_ = itest::exit_code_of(status);
 			return exit_code_;
 		}
 		if (Clock::now() >= deadline)
@@ -174,7 +167,7 @@ void ObsProcess::kill_now()
 	int status = 0;
 	waitpid(pid_, &status, 0);
 	reaped_ = true;
-	exit_code_ = status_to_code(status);
+	exit_code_ = itest::exit_code_of(status);
 }
 
 std::string ObsProcess::log() const

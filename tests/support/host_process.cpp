@@ -24,15 +24,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-int status_to_code(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return -1;
-}
-
 std::string unique_log_path()
 {
 	static std::atomic<int> counter{0};
@@ -43,6 +34,15 @@ std::string unique_log_path()
 }
 
 } // namespace
+
+int exit_code_of(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return -1;
+}
 
 int pick_free_port()
 {
@@ -253,7 +253,7 @@ std::optional<int> HostProcess::wait_exit(std::chrono::milliseconds timeout)
 			// The host's last lines (EXITED) are in the pipe; the reader sees its end shortly.
 			std::unique_lock lock(mutex_);
 			line_added_.wait_for(lock, std::chrono::seconds(2), [this] { return !stdout_open_; });
-			return status_to_code(status);
+			return exit_code_of(status);
 		}
 		if (done < 0 && errno != EINTR)
 			return std::nullopt;
@@ -276,7 +276,7 @@ int HostProcess::terminate(std::chrono::milliseconds grace)
 	while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
 	}
 	reaped_ = true;
-	return status_to_code(status);
+	return exit_code_of(status);
 }
 
 std::vector<std::string> HostProcess::lines() const

@@ -24,6 +24,9 @@ namespace sse_audio::itest {
 // 0 when no socket could be bound.
 int pick_free_port();
 
+// A waitpid() status as a shell would report it: the exit code, 128 + signal when killed, -1 otherwise.
+int exit_code_of(int status);
+
 struct HostLaunch {
 	std::string host_binary;
 	std::string module_path;
