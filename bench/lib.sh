@@ -52,7 +52,9 @@ bench_free_port() {
 bench_start_host() {
 	local port="$1" log="$2"
 	shift 2
-	"$HOST_BIN" --module "$MODULE" --data "$bench_root/data" --bind 127.0.0.1 --port "$port" "$@" \
+	# Every load-client listener comes from 127.0.0.1: the per-address limit is off for benchmarks.
+	"$HOST_BIN" --module "$MODULE" --data "$bench_root/data" --bind 127.0.0.1 --port "$port" \
+		--max-listeners-per-address 0 "$@" \
 		>"$log" 2>"$log.err" </dev/null &
 	HOST_PID=$!
 	for _ in $(seq 100); do

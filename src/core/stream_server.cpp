@@ -1,6 +1,8 @@
 #include "stream_server.hpp"
 
+#include "listener_admission.hpp"
 #include "sse_format.hpp"
+#include "takeover_server.hpp"
 #include "thread_name.hpp"
 
 #include <httplib.h>
@@ -17,14 +19,9 @@ namespace sse_audio {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-// Extra pool threads beyond max_listeners: page, status and refused requests are served while every listener
-// slot is taken.
-constexpr size_t kSpareThreads = 8;
-// Longest a stream handler waits for events before it looks at the stop flag and the peer again.
-constexpr auto kWaitSlice = std::chrono::milliseconds(250);
 constexpr int kRetryAfterSeconds = 5;
+// Request bodies: nothing here takes one, so anything more than a little is refused with 413.
+constexpr size_t kMaxPayloadBytes = 4096;
 
 void set_stream_headers(httplib::Response &res)
 {
@@ -32,6 +29,21 @@ void set_stream_headers(httplib::Response &res)
 	// Tell nginx and similar proxies not to buffer: a buffered event stream is a delayed one.
 	res.set_header("X-Accel-Buffering", "no");
 	res.set_header("Access-Control-Allow-Origin", "*");
+}
+
+// The head of a stream response, written by the fan-out. The body runs until the connection closes (no chunked
+// framing): every HTTP/1.x client, EventSource and radio players read such a body, and it costs nothing per event.
+std::string stream_response_head(ListenerKind kind)
+{
+	std::string head = "HTTP/1.1 200 OK\r\n";
+	head += kind == ListenerKind::Sse ? "Content-Type: text/event-stream; charset=utf-8\r\n"
+					  : "Content-Type: audio/mpeg\r\n";
+	head += "Cache-Control: no-cache, no-store\r\n"
+		"X-Accel-Buffering: no\r\n"
+		"Access-Control-Allow-Origin: *\r\n"
+		"X-Content-Type-Options: nosniff\r\n"
+		"Connection: close\r\n\r\n";
+	return head;
 }
 
 const char *reason_phrase(int status)
@@ -47,6 +59,8 @@ const char *reason_phrase(int status)
 		return "Method Not Allowed";
 	case 413:
 		return "Payload Too Large";
+	case 429:
+		return "Too Many Requests";
 	case 414:
 		return "URI Too Long";
 	case 503:
@@ -74,32 +88,6 @@ bool keys_equal(const std::string &expected, const std::string &given)
 	return diff == 0;
 }
 
-// Counts a listener from the moment its stream is accepted until its response is destroyed.
-class StreamServer::ListenerSlot {
-public:
-	ListenerSlot(StreamServer &server, StreamKind kind) : server_(server), kind_(kind)
-	{
-		counter().fetch_add(1);
-		server_.connections_total_.fetch_add(1);
-	}
-	~ListenerSlot()
-	{
-		counter().fetch_sub(1);
-		server_.listeners_now_.fetch_sub(1);
-	}
-	ListenerSlot(const ListenerSlot &) = delete;
-	ListenerSlot &operator=(const ListenerSlot &) = delete;
-
-private:
-	std::atomic<uint64_t> &counter()
-	{
-		return kind_ == StreamKind::Sse ? server_.sse_listeners_ : server_.mp3_listeners_;
-	}
-
-	StreamServer &server_;
-	StreamKind kind_;
-};
-
 StreamServer::StreamServer() = default;
 
 StreamServer::~StreamServer()
@@ -107,7 +95,8 @@ StreamServer::~StreamServer()
 	stop();
 }
 
-Status StreamServer::start(const ServerConfig &config, std::shared_ptr<StreamHub> hub, ChannelStatsSource channel_stats)
+Status StreamServer::start(const ServerConfig &config, std::shared_ptr<StreamHub> hub, ChannelStatsSource channel_stats,
+			   RelayStatsSource relay_stats)
 {
 	stop();
 	auto assets = WebAssets::load(config.web_root);
@@ -117,19 +106,17 @@ Status StreamServer::start(const ServerConfig &config, std::shared_ptr<StreamHub
 	config_ = config;
 	hub_ = std::move(hub);
 	channel_stats_ = std::move(channel_stats);
+	relay_stats_ = std::move(relay_stats);
 	assets_ = std::move(*assets);
-	stopping_ = false;
-	listeners_now_ = listeners_peak_ = sse_listeners_ = mp3_listeners_ = 0;
-	connections_total_ = rejected_full_ = rejected_auth_ = listeners_left_ = listeners_timed_out_ = bytes_sent_ =
-		events_sent_ = 0;
-	send_delay_ms_.reset();
+	connections_total_ = rejected_full_ = rejected_per_address_ = rejected_auth_ = 0;
+	// Every listener holds a descriptor; the soft limit is often 1024.
+	net::raise_descriptor_limit();
 
-	http_ = std::make_unique<httplib::Server>();
-	const size_t threads = static_cast<size_t>(config_.max_listeners) + kSpareThreads;
-	http_->new_task_queue = [threads] {
-		return new httplib::ThreadPool(threads);
-	};
-	http_->set_write_timeout(config_.timeout_seconds, 0);
+	TakeoverServerLimits limits;
+	limits.connection.write_timeout_ms = config_.timeout_seconds * 1000;
+	limits.gate.max_connections = static_cast<size_t>(config_.max_listeners) * 2 + 256;
+	http_ = std::make_unique<TakeoverServer>(limits);
+	http_->set_payload_max_length(kMaxPayloadBytes);
 	http_->set_tcp_nodelay(true);
 	// cpp-httplib's default sets SO_REUSEPORT, which would let a second server share our port silently.
 	// SO_REUSEADDR alone still allows a quick restart while old connections sit in TIME_WAIT.
@@ -155,6 +142,13 @@ Status StreamServer::start(const ServerConfig &config, std::shared_ptr<StreamHub
 		return Error{"Cannot listen on " + config_.bind_address + " port " + std::to_string(config_.port) +
 			     ": " + reason};
 	}
+	http_->widen_backlog();
+
+	FanoutConfig fanout;
+	fanout.heartbeat = config_.heartbeat;
+	fanout.timeout = std::chrono::seconds(config_.timeout_seconds);
+	fanout_ = std::make_unique<ListenerFanout>(hub_, fanout);
+	admission_ = std::make_unique<ListenerAdmission>(config_.max_listeners, config_.max_listeners_per_address);
 
 	started_ms_ = wall_clock_ms();
 	thread_ = std::thread([this] {
@@ -170,29 +164,24 @@ Status StreamServer::start(const ServerConfig &config, std::shared_ptr<StreamHub
 
 void StreamServer::stop()
 {
-	if (!http_)
+	// The objects stay until the next start, so that stats() and status_json() can be called at any time.
+	if (!running_.exchange(false))
 		return;
-	stopping_ = true;
-	// Let each SSE listener end its stream with the stopped event: a handler sees stopping_ within one wait slice,
-	// while once http_->stop() has run, cpp-httplib no longer calls it. Bounded: a listener whose connection is
-	// stalled is cut off by http_->stop() below.
-	const auto drain_until = Clock::now() + kWaitSlice + std::chrono::milliseconds(250);
-	while (sse_listeners_.load() > 0 && Clock::now() < drain_until)
-		std::this_thread::sleep_for(std::chrono::milliseconds(5));
+	// New requests first, so that no listener is handed to the fan-out after it stopped; then the listeners.
+	http_->begin_stop();
 	http_->stop();
 	if (thread_.joinable())
 		thread_.join();
-	http_.reset();
-	running_ = false;
+	fanout_->stop();
 }
 
 void StreamServer::install_routes()
 {
 	http_->Get("/stream", [this](const httplib::Request &req, httplib::Response &res) {
-		handle_stream(req, res, StreamKind::Sse);
+		handle_stream(req, res, ListenerKind::Sse);
 	});
 	http_->Get("/stream.mp3", [this](const httplib::Request &req, httplib::Response &res) {
-		handle_stream(req, res, StreamKind::Mp3);
+		handle_stream(req, res, ListenerKind::Mp3);
 	});
 	http_->Get("/status.json", [this](const httplib::Request &req, httplib::Response &res) {
 		if (!authorized(req)) {
@@ -234,7 +223,7 @@ bool StreamServer::authorized(const httplib::Request &req) const
 	       keys_equal(config_.access_key, auth.substr(kBearer.size()));
 }
 
-void StreamServer::handle_stream(const httplib::Request &req, httplib::Response &res, StreamKind kind)
+void StreamServer::handle_stream(const httplib::Request &req, httplib::Response &res, ListenerKind kind)
 {
 	if (!authorized(req)) {
 		rejected_auth_.fetch_add(1);
@@ -242,113 +231,53 @@ void StreamServer::handle_stream(const httplib::Request &req, httplib::Response 
 		res.set_content("Unauthorized\n", "text/plain");
 		return;
 	}
-	if (listeners_now_.fetch_add(1) >= static_cast<uint64_t>(config_.max_listeners)) {
-		listeners_now_.fetch_sub(1);
+	set_stream_headers(res);
+	res.set_header("Content-Type", kind == ListenerKind::Sse ? "text/event-stream" : "audio/mpeg");
+	if (req.method == "HEAD")
+		return; // the head of a stream, without taking a listener's place
+	switch (admission_->admit(req.remote_addr)) {
+	case Admission::Admitted:
+		break;
+	case Admission::Full:
 		rejected_full_.fetch_add(1);
 		res.status = 503;
 		res.set_header("Retry-After", std::to_string(kRetryAfterSeconds));
 		res.set_content("The stream is full; try again shortly\n", "text/plain");
 		return;
+	case Admission::TooManyFromAddress:
+		rejected_per_address_.fetch_add(1);
+		res.status = 429;
+		res.set_header("Retry-After", std::to_string(kRetryAfterSeconds));
+		res.set_content("Too many streams from this address\n", "text/plain");
+		return;
 	}
-	uint64_t now = listeners_now_.load();
-	uint64_t peak = listeners_peak_.load();
-	while (now > peak && !listeners_peak_.compare_exchange_weak(peak, now)) {
-	}
-
-	struct Listener {
-		std::unique_ptr<ListenerSlot> slot;
-		uint64_t next_id = 0;
-		bool greeted = false;
-		bool timed = false; // a timing block preceded an audio event on this connection
-		Clock::time_point last_write;
-	};
-	auto listener = std::make_shared<Listener>();
-	listener->slot = std::make_unique<ListenerSlot>(*this, kind);
 
 	std::optional<uint64_t> last_id;
-	if (kind == StreamKind::Sse) {
+	if (kind == ListenerKind::Sse) {
 		// EventSource sends the header on reconnects; the query form serves clients that cannot set headers.
 		const std::string header = req.get_header_value("Last-Event-ID");
 		last_id = parse_last_event_id(header.empty() ? req.get_param_value("lastEventId") : header);
 	}
-	listener->next_id = hub_->start(last_id).next_id;
+	NewListener listener;
+	listener.kind = kind;
+	listener.next_id = hub_->start(last_id).next_id;
+	listener.preamble = stream_response_head(kind);
+	if (kind == ListenerKind::Sse)
+		listener.preamble += format_sse_retry(config_.retry_ms) + format_sse_comment("obs-sse-audio");
+	listener.on_end = [admission = admission_.get(), address = req.remote_addr] {
+		admission->release(address);
+	};
+	connections_total_.fetch_add(1);
 
-	set_stream_headers(res);
-	const char *content_type = kind == StreamKind::Sse ? "text/event-stream" : "audio/mpeg";
-	res.set_chunked_content_provider(content_type, [this, listener, kind](size_t, httplib::DataSink &sink) {
-		// A write (or writability check) fails at once when the listener has gone, and only after the write
-		// timeout when its connection stalled: only the second is a drop.
-		const auto count_end = [&](Clock::time_point began) {
-			const bool stalled = Clock::now() - began >= std::chrono::seconds(config_.timeout_seconds) -
-									     std::chrono::milliseconds(500);
-			(stalled ? listeners_timed_out_ : listeners_left_).fetch_add(1);
-			return false;
-		};
-		const auto write = [&](const std::string_view data) {
-			const auto began = Clock::now();
-			if (!sink.write(data.data(), data.size()))
-				return count_end(began);
-			bytes_sent_.fetch_add(data.size(), std::memory_order_relaxed);
-			listener->last_write = Clock::now();
-			return true;
-		};
-		// The stopped event lets the player say that the broadcaster stopped (not that the network failed). The
-		// server stops right after the channel closes, so both ways out of a stream write it.
-		const auto end_of_stream = [&] {
-			if (kind == StreamKind::Sse &&
-			    !write(format_sse_text_event("stopped", "{}") + format_sse_comment("stream stopped")))
-				return false;
-			sink.done();
-			return true;
-		};
-		if (stopping_)
-			return end_of_stream();
-		if (!listener->greeted) {
-			listener->greeted = true;
-			listener->last_write = Clock::now();
-			if (kind == StreamKind::Sse)
-				return write(format_sse_retry(config_.retry_ms) + format_sse_comment("obs-sse-audio"));
-			return true;
-		}
-		const auto idle = Clock::now() - listener->last_write;
-		const auto until_heartbeat =
-			std::chrono::duration_cast<std::chrono::milliseconds>(config_.heartbeat - idle);
-		const auto wait = std::clamp(until_heartbeat, std::chrono::milliseconds(1),
-					     std::chrono::milliseconds(kWaitSlice));
-		HubRead read = hub_->read(listener->next_id, wait);
-		switch (read.outcome) {
-		case HubRead::Outcome::Closed:
-			return end_of_stream();
-		case HubRead::Outcome::Timeout:
-			if (kind == StreamKind::Sse && Clock::now() - listener->last_write >= config_.heartbeat)
-				return write(format_sse_comment("heartbeat"));
-			// Nothing to send: make sure the listener is still there, so a departed one frees its slot.
-			if (const auto began = Clock::now(); !sink.is_writable())
-				return count_end(began);
-			return true;
-		case HubRead::Outcome::Events:
-			break;
-		}
-		// A listener that was moved forward lost the thread of capture times: it gets a timing block again.
-		if (read.skipped_forward)
-			listener->timed = false;
-		for (const auto &event : read.events) {
-			// The shared timing blocks come once a second; a new listener gets one before its first audio event
-			// so that the player can show its delay at once.
-			if (kind == StreamKind::Sse && !listener->timed && !event->timed &&
-			    !write(format_sse_timing_event(event->capture_ms, wall_clock_ms())))
-				return false;
-			listener->timed = true;
-			if (kind == StreamKind::Sse
-				    ? !write(event->sse)
-				    : !write({reinterpret_cast<const char *>(event->mp3.data()), event->mp3.size()}))
-				return false;
-			events_sent_.fetch_add(1, std::memory_order_relaxed);
-			send_delay_ms_.record(
-				static_cast<uint64_t>(std::max<int64_t>(wall_clock_ms() - event->capture_ms, 0)));
-		}
-		return true;
+	auto shared = std::make_shared<NewListener>(std::move(listener));
+	const bool taken = TakeoverServer::take_over([fanout = fanout_.get(), shared](socket_t sock) {
+		shared->sock = sock;
+		fanout->add(std::move(*shared));
 	});
+	if (!taken) {
+		admission_->release(req.remote_addr);
+		res.status = 500;
+	}
 }
 
 ServerStats StreamServer::stats() const
@@ -356,18 +285,25 @@ ServerStats StreamServer::stats() const
 	ServerStats s;
 	s.running = running_.load();
 	s.started_ms = started_ms_;
-	s.listeners_now = listeners_now_.load();
-	s.listeners_peak = listeners_peak_.load();
-	s.sse_listeners = sse_listeners_.load();
-	s.mp3_listeners = mp3_listeners_.load();
 	s.connections_total = connections_total_.load();
 	s.rejected_full = rejected_full_.load();
+	s.rejected_per_address = rejected_per_address_.load();
 	s.rejected_auth = rejected_auth_.load();
-	s.listeners_left = listeners_left_.load();
-	s.listeners_timed_out = listeners_timed_out_.load();
-	s.bytes_sent = bytes_sent_.load();
-	s.events_sent = events_sent_.load();
-	s.send_delay_ms = send_delay_ms_.summary();
+	if (admission_)
+		s.listeners_peak = admission_->peak();
+	if (http_)
+		s.refused_requests = http_->refused();
+	if (fanout_) {
+		const FanoutStats f = fanout_->stats();
+		s.sse_listeners = f.sse_now;
+		s.mp3_listeners = f.mp3_now;
+		s.listeners_now = f.sse_now + f.mp3_now;
+		s.listeners_left = f.left;
+		s.listeners_timed_out = f.timed_out;
+		s.bytes_sent = f.bytes_sent;
+		s.events_sent = f.events_sent;
+		s.send_delay_ms = fanout_->send_delay_ms();
+	}
 	return s;
 }
 
@@ -391,6 +327,7 @@ std::string StreamServer::status_json() const
 		  {"sse", server.sse_listeners},
 		  {"mp3", server.mp3_listeners},
 		  {"max", config_.max_listeners},
+		  {"max_per_address", config_.max_listeners_per_address},
 		  {"connections_total", server.connections_total},
 		  {"left", server.listeners_left}}},
 		{"events",
@@ -404,6 +341,8 @@ std::string StreamServer::status_json() const
 		  {"listener_skips", channel.listener_skips},
 		  {"listeners_timed_out", server.listeners_timed_out},
 		  {"rejected_full", server.rejected_full},
+		  {"rejected_per_address", server.rejected_per_address},
+		  {"refused_requests", server.refused_requests},
 		  {"rejected_auth", server.rejected_auth}}},
 		{"audio",
 		 {{"frames_in", channel.frames_in},
@@ -416,6 +355,11 @@ std::string StreamServer::status_json() const
 		{"access_key_required", !config_.access_key.empty()},
 		{"error", channel.failed ? nlohmann::json(channel.error) : nlohmann::json(nullptr)},
 	};
+	if (const auto relay = relay_stats_ ? relay_stats_() : std::nullopt) {
+		auto parsed = nlohmann::json::parse(relay_status_json(*relay), nullptr, false);
+		if (!parsed.is_discarded())
+			doc["relay"] = std::move(parsed);
+	}
 	// Replace, not throw, should a string ever hold bad UTF-8 (settings validation refuses it for the title).
 	return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -2,6 +2,8 @@
 
 #include "audio_channel.hpp"
 #include "latency_histogram.hpp"
+#include "listener_fanout.hpp"
+#include "relay_stats.hpp"
 #include "result.hpp"
 #include "web_assets.hpp"
 
@@ -9,6 +11,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -20,11 +23,15 @@ struct Response;
 
 namespace sse_audio {
 
+class TakeoverServer;
+class ListenerAdmission;
+
 struct ServerConfig {
 	std::string bind_address = "0.0.0.0";
 	int port = 8330;
 	int timeout_seconds = 15;                  // a listener whose socket accepts nothing this long is dropped
 	int max_listeners = 100;                   // /stream and /stream.mp3 together
+	int max_listeners_per_address = 0;         // listeners from one address; 0 = no limit
 	std::string access_key;                    // empty = open
 	std::string web_root;                      // folder holding the player's files
 	std::chrono::milliseconds heartbeat{5000}; // comment line after this long without an event
@@ -42,10 +49,12 @@ struct ServerStats {
 	uint64_t sse_listeners = 0;
 	uint64_t mp3_listeners = 0;
 	uint64_t connections_total = 0;
-	uint64_t rejected_full = 0;       // 503: max_listeners reached
-	uint64_t rejected_auth = 0;       // 401: missing or wrong key
-	uint64_t listeners_left = 0;      // streams the listener closed (not a drop)
-	uint64_t listeners_timed_out = 0; // listeners dropped because their connection accepted nothing for `timeout`
+	uint64_t rejected_full = 0;        // 503: max_listeners reached
+	uint64_t rejected_per_address = 0; // 429: max_listeners_per_address reached
+	uint64_t refused_requests = 0;     // refused before routing: malformed or oversized, too slow, or no room
+	uint64_t rejected_auth = 0;        // 401: missing or wrong key
+	uint64_t listeners_left = 0;       // streams the listener closed (not a drop)
+	uint64_t listeners_timed_out = 0;  // listeners dropped because their connection accepted nothing for `timeout`
 	uint64_t bytes_sent = 0;
 	uint64_t events_sent = 0;
 	LatencySummary send_delay_ms; // capture of an event's first sample → written to a listener's socket
@@ -53,9 +62,12 @@ struct ServerStats {
 
 // Supplies the figures of the channel being served; called on /status.json requests.
 using ChannelStatsSource = std::function<ChannelStats()>;
+// Supplies the relay's figures when the channel is also relayed (nothing otherwise); called on /status.json requests.
+using RelayStatsSource = std::function<std::optional<RelayStats>()>;
 
-// The embedded HTTP server (cpp-httplib): the player page, the SSE stream, the plain MP3 stream and the status.
-// Each listener holds one pool thread for as long as it listens; the pool is sized for max_listeners.
+// The embedded HTTP server: the player page, the SSE stream, the plain MP3 stream and the status.
+// Requests are parsed and answered by cpp-httplib on a small pool of workers; a stream request, once accepted,
+// leaves its worker and is written by the ListenerFanout thread together with every other listener.
 class StreamServer {
 public:
 	StreamServer();
@@ -65,10 +77,12 @@ public:
 
 	// Binds and starts serving `hub`. Fails with a message a streamer can act on (port in use, bad address,
 	// player files missing). Nothing is left running on failure.
-	Status start(const ServerConfig &config, std::shared_ptr<StreamHub> hub, ChannelStatsSource channel_stats);
+	Status start(const ServerConfig &config, std::shared_ptr<StreamHub> hub, ChannelStatsSource channel_stats,
+		     RelayStatsSource relay_stats = {});
 
-	// Ends every listener's response and joins every thread; returns within about a second plus, for a
-	// listener whose socket is stalled mid-write, the write timeout. Safe to call more than once.
+	// Gives every SSE listener the stopped event where its connection takes it at once, closes every connection
+	// and joins every thread; returns within a few hundred milliseconds whatever the listeners do. Safe to call
+	// more than once.
 	void stop();
 
 	[[nodiscard]] bool running() const { return running_.load(); }
@@ -78,35 +92,26 @@ public:
 	[[nodiscard]] std::string status_json() const;
 
 private:
-	class ListenerSlot;
-	enum class StreamKind { Sse, Mp3 };
-
 	void install_routes();
 	bool authorized(const httplib::Request &req) const;
-	void handle_stream(const httplib::Request &req, httplib::Response &res, StreamKind kind);
+	void handle_stream(const httplib::Request &req, httplib::Response &res, ListenerKind kind);
 
 	ServerConfig config_;
-	std::unique_ptr<httplib::Server> http_;
+	std::unique_ptr<TakeoverServer> http_;
+	std::unique_ptr<ListenerFanout> fanout_;
+	std::unique_ptr<ListenerAdmission> admission_;
 	std::thread thread_;
 	std::shared_ptr<StreamHub> hub_;
 	ChannelStatsSource channel_stats_;
+	RelayStatsSource relay_stats_;
 	WebAssets assets_;
 	std::atomic<bool> running_{false};
-	std::atomic<bool> stopping_{false};
 	int64_t started_ms_ = 0;
 
-	std::atomic<uint64_t> listeners_now_{0};
-	std::atomic<uint64_t> listeners_peak_{0};
-	std::atomic<uint64_t> sse_listeners_{0};
-	std::atomic<uint64_t> mp3_listeners_{0};
 	std::atomic<uint64_t> connections_total_{0};
 	std::atomic<uint64_t> rejected_full_{0};
+	std::atomic<uint64_t> rejected_per_address_{0};
 	std::atomic<uint64_t> rejected_auth_{0};
-	std::atomic<uint64_t> listeners_left_{0};
-	std::atomic<uint64_t> listeners_timed_out_{0};
-	std::atomic<uint64_t> bytes_sent_{0};
-	std::atomic<uint64_t> events_sent_{0};
-	LatencyHistogram send_delay_ms_;
 };
 
 // Constant-time comparison, so response timing does not reveal how much of a guessed key was right.

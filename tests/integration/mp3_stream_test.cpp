@@ -22,7 +22,9 @@ TEST_F(Mp3StreamTest, DeliversWholeFramesOfTheToneInRealTime)
 	ASSERT_TRUE(capture.opened) << capture.error;
 	EXPECT_EQ(capture.head.status, 200);
 	EXPECT_EQ(capture.head.header("Content-Type"), "audio/mpeg");
-	EXPECT_EQ(capture.head.header("Transfer-Encoding"), "chunked");
+	// A plain body until the connection closes, as radio players expect (docs/protocol.md).
+	EXPECT_EQ(capture.head.header("Transfer-Encoding"), "");
+	EXPECT_EQ(capture.head.header("Connection"), "close");
 	EXPECT_FALSE(capture.ended) << "the server ended the stream";
 
 	// Back-to-back MPEG-1 Layer III frames from the first byte; only the last may be cut off by our stopping.

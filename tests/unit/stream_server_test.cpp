@@ -4,6 +4,8 @@
 #include "http_test_support.hpp"
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
@@ -345,11 +347,11 @@ TEST_F(StreamServerTest, HeartbeatsKeepAnIdleStreamAlive)
 	StreamClient listener(port_, "/stream");
 	ASSERT_TRUE(listener.wait_for_body(greeted));
 	const auto comments_after_greeting = [](const std::string &body) {
-		size_t comments = 0;
-		const auto blocks = parse_sse(body);
-		for (size_t i = 1; i < blocks.size(); i++)
-			comments += blocks[i].comments.size();
-		return comments;
+		size_t heartbeats = 0;
+		for (const auto &block : parse_sse(body))
+			heartbeats += static_cast<size_t>(
+				std::count(block.comments.begin(), block.comments.end(), " heartbeat"));
+		return heartbeats;
 	};
 	const auto begin = Clock::now();
 	ASSERT_TRUE(listener.wait_for_body([&](const std::string &b) { return comments_after_greeting(b) >= 3; }, 3s))

@@ -1,0 +1,217 @@
+#include "socket_io.hpp"
+
+#include <array>
+#include <cerrno>
+
+#ifdef _WIN32
+#else
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#endif
+
+namespace sse_audio::net {
+
+namespace {
+
+#ifdef _WIN32
+int last_error()
+{
+	return WSAGetLastError();
+}
+bool is_would_block(int err)
+{
+	return err == WSAEWOULDBLOCK;
+}
+bool is_interrupted(int err)
+{
+	return err == WSAEINTR;
+}
+#else
+int last_error()
+{
+	return errno;
+}
+bool is_would_block(int err)
+{
+	return err == EAGAIN || err == EWOULDBLOCK;
+}
+bool is_interrupted(int err)
+{
+	return err == EINTR;
+}
+#endif
+
+#if defined(MSG_NOSIGNAL)
+constexpr int kSendFlags = MSG_NOSIGNAL | MSG_DONTWAIT;
+#elif defined(_WIN32)
+constexpr int kSendFlags = 0;
+#else
+constexpr int kSendFlags = MSG_DONTWAIT; // macOS: SO_NOSIGPIPE is set on the socket instead
+#endif
+
+} // namespace
+
+Readiness wait_ready(socket_t sock, bool for_write, int timeout_ms)
+{
+#ifdef _WIN32
+	WSAPOLLFD pfd{sock, static_cast<SHORT>(for_write ? POLLWRNORM : POLLRDNORM), 0};
+	const int n = WSAPoll(&pfd, 1, timeout_ms);
+#else
+	pollfd pfd{sock, static_cast<short>(for_write ? POLLOUT : POLLIN), 0};
+	int n = 0;
+	do
+		n = ::poll(&pfd, 1, timeout_ms);
+	while (n < 0 && errno == EINTR);
+#endif
+	if (n == 0)
+		return Readiness::Timeout;
+	if (n < 0 || (pfd.revents & POLLNVAL) != 0)
+		return Readiness::Error;
+	// A hang-up or error still reads as "ready": the next call reports what happened.
+	return Readiness::Ready;
+}
+
+IoResult send_now(socket_t sock, std::span<const std::string_view> parts)
+{
+	IoResult result;
+	while (true) {
+#ifdef _WIN32
+		std::array<WSABUF, 16> bufs{};
+		DWORD count = 0;
+		for (const auto part : parts) {
+			if (count == bufs.size())
+				break;
+			bufs[count++] = WSABUF{static_cast<ULONG>(part.size()), const_cast<char *>(part.data())};
+		}
+		DWORD sent = 0;
+		const int rc = WSASend(sock, bufs.data(), count, &sent, 0, nullptr, nullptr);
+		const long n = rc == 0 ? static_cast<long>(sent) : -1;
+#else
+		std::array<iovec, 16> iov{};
+		size_t count = 0;
+		for (const auto part : parts) {
+			if (count == iov.size())
+				break;
+			iov[count++] = iovec{const_cast<char *>(part.data()), part.size()};
+		}
+		msghdr msg{};
+		msg.msg_iov = iov.data();
+		msg.msg_iovlen = count;
+		const ssize_t n = ::sendmsg(sock, &msg, kSendFlags);
+#endif
+		if (n >= 0) {
+			result.bytes = static_cast<size_t>(n);
+			return result;
+		}
+		const int err = last_error();
+		if (is_interrupted(err))
+			continue;
+		if (is_would_block(err))
+			result.would_block = true;
+		else
+			result.closed = true;
+		return result;
+	}
+}
+
+IoResult receive_now(socket_t sock, std::span<char> buffer)
+{
+	IoResult result;
+	while (true) {
+#ifdef _WIN32
+		const int n = ::recv(sock, buffer.data(), static_cast<int>(buffer.size()), 0);
+#else
+		const ssize_t n = ::recv(sock, buffer.data(), buffer.size(), MSG_DONTWAIT);
+#endif
+		if (n > 0) {
+			result.bytes = static_cast<size_t>(n);
+			return result;
+		}
+		if (n == 0) {
+			result.closed = true;
+			return result;
+		}
+		const int err = last_error();
+		if (is_interrupted(err))
+			continue;
+		if (is_would_block(err))
+			result.would_block = true;
+		else
+			result.closed = true;
+		return result;
+	}
+}
+
+void set_non_blocking(socket_t sock)
+{
+#ifdef _WIN32
+	u_long yes = 1;
+	ioctlsocket(sock, FIONBIO, &yes);
+#else
+	const int flags = fcntl(sock, F_GETFL, 0);
+	if (flags >= 0)
+		fcntl(sock, F_SETFL, flags | O_NONBLOCK);
+#if defined(SO_NOSIGPIPE)
+	int yes = 1;
+	setsockopt(sock, SOL_SOCKET, SO_NOSIGPIPE, &yes, sizeof(yes));
+#endif
+#endif
+}
+
+void set_send_buffer(socket_t sock, int bytes)
+{
+#ifdef _WIN32
+	setsockopt(sock, SOL_SOCKET, SO_SNDBUF, reinterpret_cast<const char *>(&bytes), sizeof(bytes));
+#else
+	setsockopt(sock, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof(bytes));
+#endif
+}
+
+void close_socket(socket_t sock)
+{
+#ifdef _WIN32
+	closesocket(sock);
+#else
+	::close(sock);
+#endif
+}
+
+socket_t move_above(socket_t sock, int floor)
+{
+#ifdef _WIN32
+	(void)floor;
+	return sock;
+#else
+	if (sock >= floor)
+		return sock;
+	const int moved = fcntl(sock, F_DUPFD_CLOEXEC, floor);
+	if (moved < 0)
+		return sock; // the limit is too low to leave the low numbers free; keep what we have
+	::close(sock);
+	return moved;
+#endif
+}
+
+uint64_t raise_descriptor_limit()
+{
+#ifdef _WIN32
+	return 0;
+#else
+	rlimit limit{};
+	if (getrlimit(RLIMIT_NOFILE, &limit) != 0)
+		return 0;
+	if (limit.rlim_cur < limit.rlim_max) {
+		rlimit raised = limit;
+		raised.rlim_cur = limit.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &raised) == 0)
+			limit = raised;
+	}
+	return static_cast<uint64_t>(limit.rlim_cur);
+#endif
+}
+
+} // namespace sse_audio::net

@@ -1,0 +1,64 @@
+#pragma once
+
+#include "connection_stream.hpp"
+#include "request_gate.hpp"
+
+#include <httplib.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+namespace sse_audio {
+
+struct TakeoverServerLimits {
+	ConnectionLimits connection;
+	RequestGateLimits gate;
+	size_t workers = 8;       // threads answering whole requests (page, status); listeners hold none
+	size_t max_waiting = 256; // whole requests waiting for a worker; more get 503 at once
+	int listen_backlog = 511; // cpp-httplib's own is 5, too few for a crowd joining at once
+};
+
+// cpp-httplib's Server, reshaped for a streaming server:
+// - accepted connections wait in a RequestGate (one thread, poll) until their request head has arrived whole
+//   and well-formed; only then does a worker run cpp-httplib's request processing and routing on it;
+// - a route handler can take its connection over (take_over): the server then neither writes the handler's
+//   response nor closes the socket, but hands it on (to the listener fan-out), so a listener holds no thread;
+// - a kept-alive connection goes back to the gate between requests instead of holding its worker.
+// It relies on cpp-httplib 0.11's Server::process_and_close_socket being virtual and process_request protected
+// (SSLServer overrides the same function).
+class TakeoverServer : public httplib::Server {
+public:
+	explicit TakeoverServer(TakeoverServerLimits limits);
+	~TakeoverServer() override;
+
+	using Adopt = std::function<void(socket_t)>;
+	// From a route handler: once the handler returns, the connection's socket goes to `adopt` instead of the
+	// response in `res` being written. False when called outside a request of a TakeoverServer.
+	static bool take_over(Adopt adopt);
+
+	// After bind_to_port: widens the listen backlog.
+	void widen_backlog();
+	// Before stop(): slow clients and waiting connections are let go at once.
+	void begin_stop() { stopping_ = true; }
+
+	// Requests refused before routing: malformed or oversized heads, timeouts, no room.
+	[[nodiscard]] uint64_t refused() const;
+
+private:
+	class Workers;
+	class AcceptHandOff;
+
+	bool process_and_close_socket(socket_t sock) override;
+	void warm_up();
+	bool dispatch(socket_t sock, std::string received);
+	void serve(socket_t sock, std::string received);
+
+	TakeoverServerLimits limits_;
+	std::atomic<bool> stopping_{false};
+	std::unique_ptr<Workers> workers_;
+	std::unique_ptr<RequestGate> gate_;
+};
+
+} // namespace sse_audio
