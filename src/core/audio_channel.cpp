@@ -30,7 +30,9 @@ uint64_t steady_ns()
 
 Result<std::unique_ptr<AudioChannel>> AudioChannel::start(const ChannelConfig &config)
 {
-	auto encoder = Mp3Encoder::create({config.sample_rate, config.bitrate_kbps});
+	const EncoderFactory &make_encoder = config.make_encoder ? config.make_encoder
+								 : EncoderFactory(&Mp3Encoder::create_frame_encoder);
+	auto encoder = make_encoder({config.sample_rate, config.bitrate_kbps});
 	if (!encoder)
 		return Error{encoder.error()};
 	std::unique_ptr<AudioChannel> channel(new AudioChannel(config, std::move(*encoder)));
@@ -38,7 +40,7 @@ Result<std::unique_ptr<AudioChannel>> AudioChannel::start(const ChannelConfig &c
 	return channel;
 }
 
-AudioChannel::AudioChannel(const ChannelConfig &config, std::unique_ptr<Mp3Encoder> encoder)
+AudioChannel::AudioChannel(const ChannelConfig &config, std::unique_ptr<FrameEncoder> encoder)
 	: config_(config), encoder_(std::move(encoder)), queue_(config.queue_blocks)
 {
 	config_.frames_per_event = std::max<uint32_t>(config_.frames_per_event, 1);
@@ -179,6 +181,8 @@ void AudioChannel::fail(const std::string &message)
 		error_ = message;
 	}
 	hub_->close();
+	if (config_.on_failure)
+		config_.on_failure(message);
 }
 
 ChannelStats AudioChannel::stats() const

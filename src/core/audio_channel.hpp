@@ -1,5 +1,6 @@
 #pragma once
 
+#include "frame_encoder.hpp"
 #include "latency_histogram.hpp"
 #include "mpeg_frame.hpp"
 #include "pcm_queue.hpp"
@@ -10,14 +11,13 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 
 namespace sse_audio {
-
-class Mp3Encoder;
 
 struct ChannelConfig {
 	int sample_rate = 48000;
@@ -26,6 +26,10 @@ struct ChannelConfig {
 	size_t queue_blocks = 128;     // PCM queue: about 2.7 s of 1024-frame blocks at 48 kHz
 	size_t ring_events = 256;      // hub ring: about 6 s at one frame per event
 	double burst_seconds = 0.5;    // what a new listener gets at once
+	EncoderFactory make_encoder;   // empty: LAME (Mp3Encoder)
+	// Called once, on the encoder thread, when the encoder fails mid-stream (the hub is already closed then).
+	// The owner must not stop the channel from inside it: stop() joins that very thread.
+	std::function<void(const std::string &message)> on_failure;
 };
 
 // Figures for /status.json and the dock. Counters run from the channel's start.
@@ -66,7 +70,7 @@ public:
 	[[nodiscard]] const ChannelConfig &config() const { return config_; }
 
 private:
-	AudioChannel(const ChannelConfig &config, std::unique_ptr<Mp3Encoder> encoder);
+	AudioChannel(const ChannelConfig &config, std::unique_ptr<FrameEncoder> encoder);
 
 	// A run of queued PCM and when it arrived, to find the capture time of any encoded frame.
 	struct CaptureMark {
@@ -83,7 +87,7 @@ private:
 	void fail(const std::string &message);
 
 	ChannelConfig config_;
-	std::unique_ptr<Mp3Encoder> encoder_;
+	std::unique_ptr<FrameEncoder> encoder_;
 	std::shared_ptr<StreamHub> hub_;
 	PcmQueue queue_;
 	std::thread thread_;

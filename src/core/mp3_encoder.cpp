@@ -46,6 +46,14 @@ Result<std::unique_ptr<Mp3Encoder>> Mp3Encoder::create(const Mp3EncoderConfig &c
 	return std::unique_ptr<Mp3Encoder>(new Mp3Encoder(lame, config));
 }
 
+Result<std::unique_ptr<FrameEncoder>> Mp3Encoder::create_frame_encoder(const EncoderSettings &settings)
+{
+	auto created = create(settings);
+	if (!created)
+		return Error{created.error()};
+	return std::unique_ptr<FrameEncoder>(std::move(*created));
+}
+
 Mp3Encoder::Mp3Encoder(lame_global_struct *lame, const Mp3EncoderConfig &config) : lame_(lame), config_(config) {}
 
 Mp3Encoder::~Mp3Encoder()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "frame_encoder.hpp"
 #include "result.hpp"
 
 #include <cstdint>
@@ -16,29 +17,29 @@ inline constexpr int kMp3Bitrates[] = {32, 40, 48, 56, 64, 80, 96, 112, 128, 160
 
 [[nodiscard]] bool is_mp3_bitrate(int kbps);
 
-struct Mp3EncoderConfig {
-	int sample_rate = 48000; // 44100 or 48000 (what OBS runs at)
-	int bitrate_kbps = 128;
-};
+// LAME takes 44100 or 48000 Hz (what OBS runs at) and one of kMp3Bitrates.
+using Mp3EncoderConfig = EncoderSettings;
 
 // RAII wrapper around one LAME encoder: stereo float PCM in, MPEG-1 Layer III CBR bytes out.
 // Not thread-safe: one encoder thread owns it.
-class Mp3Encoder {
+class Mp3Encoder final : public FrameEncoder {
 public:
 	static Result<std::unique_ptr<Mp3Encoder>> create(const Mp3EncoderConfig &config);
-	~Mp3Encoder();
+	// create() in the shape of an EncoderFactory: what a channel uses unless it is given another factory.
+	static Result<std::unique_ptr<FrameEncoder>> create_frame_encoder(const EncoderSettings &settings);
+	~Mp3Encoder() override;
 	Mp3Encoder(const Mp3Encoder &) = delete;
 	Mp3Encoder &operator=(const Mp3Encoder &) = delete;
 
 	// Encodes `frames` samples per channel (float, nominally -1..1) and appends whatever MP3 bytes LAME
 	// releases to `out` (zero or more whole frames). Status is an error only when LAME itself fails.
-	Status encode(const float *left, const float *right, uint32_t frames, std::vector<uint8_t> &out);
+	Status encode(const float *left, const float *right, uint32_t frames, std::vector<uint8_t> &out) override;
 
 	// Pushes out the samples still inside LAME (its look-ahead), padded to whole frames. Call once at stop.
-	Status flush(std::vector<uint8_t> &out);
+	Status flush(std::vector<uint8_t> &out) override;
 
 	// Samples of silence LAME puts in front of the first input sample; needed to map frames to capture time.
-	[[nodiscard]] int encoder_delay() const;
+	[[nodiscard]] int encoder_delay() const override;
 	[[nodiscard]] const Mp3EncoderConfig &config() const { return config_; }
 
 private:

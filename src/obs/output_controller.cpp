@@ -102,7 +102,9 @@ StreamFigures OutputController::figures() const
 	StreamFigures f;
 	if (!read)
 		return f;
-	f.running = read->server.running;
+	// In relay-only mode the plugin runs no server of its own: the stream runs while the channel does.
+	f.running = read->server.running || read->relay.has_value();
+	f.relay = read->relay;
 	f.listeners_now = read->server.listeners_now;
 	f.listeners_peak = read->server.listeners_peak;
 	f.bitrate_kbps = read->channel.bitrate_kbps;
@@ -192,6 +194,9 @@ void OutputController::start_output()
 		// Created here and not at load: libobs must be fully up, and whoever starts first (the dock, "start
 		// with OBS", obs-websocket) gets the same output.
 		obs_output_t *created = obs_output_create(kOutputId, kOutputName, data, nullptr);
+		if (created)
+			signal_handler_connect(obs_output_get_signal_handler(created), "stop",
+					       &OutputController::on_output_stop, this);
 		std::lock_guard lock(mutex_);
 		output_ = created;
 	} else {
@@ -227,6 +232,25 @@ void OutputController::stop_output()
 	set_state({StreamPhase::Stopped, 0, {}});
 }
 
+void OutputController::on_output_stop(void *param, calldata_t *data)
+{
+	auto *self = static_cast<OutputController *>(param);
+	const long long code = calldata_int(data, "code");
+	if (code == OBS_OUTPUT_SUCCESS)
+		return; // an ordinary stop, asked for by stop_output()
+	std::string error;
+	{
+		std::lock_guard lock(self->mutex_);
+		// Only a live output can fail by itself; during a start or a stop the worker sets the state itself.
+		if (self->state_.phase != StreamPhase::Live || !self->output_)
+			return;
+		const char *last = obs_output_get_last_error(self->output_);
+		error = last && *last ? last : "the output stopped with error " + std::to_string(code);
+	}
+	SSE_LOG(LOG_WARNING, "the output stopped by itself: %s", error.c_str());
+	self->set_state({StreamPhase::Error, 0, std::move(error)});
+}
+
 void OutputController::set_state(StreamState state)
 {
 	std::function<void()> observer;
@@ -260,6 +284,8 @@ void OutputController::shutdown()
 	}
 	if (!output)
 		return;
+	signal_handler_disconnect(obs_output_get_signal_handler(output), "stop", &OutputController::on_output_stop,
+				  this);
 	if (obs_output_active(output))
 		obs_output_stop(output);
 	obs_output_release(output);

@@ -51,6 +51,9 @@ private:
 	void start_output();
 	void stop_output();
 	void set_state(StreamState state);
+	// libobs's "stop" signal of the output (any thread): an output that stopped by itself with an error code
+	// (its encoder failed) puts the controller in StreamPhase::Error with the output's last error.
+	static void on_output_stop(void *param, calldata_t *data);
 
 	const std::string settings_path_;
 

@@ -3,10 +3,12 @@
 // What the dock, "start with OBS" and obs-websocket may ask of the plugin's output, without knowing libobs: the
 // dock's tests drive a fake of it, the plugin an OutputController. Plain C++ so that src/ui can use it freely.
 
+#include "relay_stats.hpp"
 #include "stream_settings.hpp"
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,7 +25,10 @@ struct PluginSettings {
 		const StreamSettings &b = other.stream;
 		return a.port == b.port && a.bitrate_kbps == b.bitrate_kbps && a.timeout_seconds == b.timeout_seconds &&
 		       a.bind_address == b.bind_address && a.mixer == b.mixer && a.max_listeners == b.max_listeners &&
-		       a.access_key == b.access_key && a.title == b.title && start_with_obs == other.start_with_obs;
+		       a.access_key == b.access_key && a.title == b.title &&
+		       a.max_listeners_per_address == b.max_listeners_per_address && a.relay_url == b.relay_url &&
+		       a.relay_key == b.relay_key && a.serve_listeners == b.serve_listeners &&
+		       start_with_obs == other.start_with_obs;
 	}
 };
 
@@ -46,11 +51,13 @@ struct StreamFigures {
 	uint64_t listener_skips = 0;      // listeners moved to the live edge after falling behind
 	uint64_t listeners_timed_out = 0; // listeners disconnected because their connection accepted nothing
 	uint64_t rejected_full = 0;       // stream requests refused because max_listeners were connected
+	std::optional<RelayStats> relay;  // relay mode: the publisher's state; nullopt when no relay is set
 
 	// Everything that cost a listener audio, as one number for the dock's summary line.
 	[[nodiscard]] uint64_t drops() const
 	{
-		return pcm_frames_dropped + listener_skips + listeners_timed_out + rejected_full;
+		return pcm_frames_dropped + listener_skips + listeners_timed_out + rejected_full +
+		       (relay ? relay->events_lost : 0);
 	}
 };
 

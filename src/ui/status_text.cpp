@@ -40,6 +40,37 @@ QString format_bytes(uint64_t bytes)
 	return ui_text(units[unit]).arg(QString::number(value, 'f', decimals));
 }
 
+QString relay_line(const RelayStats &relay)
+{
+	QString line;
+	switch (relay.state) {
+	case RelayStats::State::Off:
+		line = ui_text("Figures.Relay.Off");
+		break;
+	case RelayStats::State::Connecting:
+		line = ui_text("Figures.Relay.Connecting");
+		break;
+	case RelayStats::State::Connected:
+		line = ui_text("Figures.Relay.Connected").arg(relay.events_relayed).arg(relay.subscribers);
+		break;
+	case RelayStats::State::Retrying:
+		line = ui_text("Figures.Relay.Retrying")
+			       .arg(QString::number(double(relay.retry_in_ms) / 1000.0, 'f', 1))
+			       .arg(QString::fromStdString(relay.last_error));
+		break;
+	case RelayStats::State::Stopped:
+		line = ui_text("Figures.Relay.Stopped");
+		break;
+	}
+	// Once the relay is back, what it went through stays visible: a streamer glancing later still sees it.
+	if (relay.failed_attempts > 0 && relay.state != RelayStats::State::Retrying)
+		line += QStringLiteral("\n") + ui_text("Figures.Relay.Failures")
+						       .arg(relay.failed_attempts)
+						       .arg(relay.events_lost)
+						       .arg(QString::fromStdString(relay.last_error));
+	return line;
+}
+
 QString problem_text(const std::string &field)
 {
 	if (field == "port")
@@ -58,6 +89,14 @@ QString problem_text(const std::string &field)
 		return ui_text("Error.AccessKey");
 	if (field == "title")
 		return ui_text("Error.Title");
+	if (field == "max_listeners_per_address")
+		return ui_text("Error.MaxListenersPerAddress");
+	if (field == "relay_url")
+		return ui_text("Error.RelayUrl");
+	if (field == "relay_key")
+		return ui_text("Error.RelayKey");
+	if (field == "serve_listeners")
+		return ui_text("Error.ServeListeners");
 	return {};
 }
 

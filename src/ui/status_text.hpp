@@ -15,6 +15,10 @@ QString status_line(const obs::StreamState &state);
 // 999 B, 1.5 KB, 12.3 MB, 4.56 GB (powers of 1024).
 QString format_bytes(uint64_t bytes);
 
+// The relay's state for the dock: "Connected: 1234 events relayed, 56 listeners on the relay", "Retrying in 2 s:
+// <error>", followed by the failures so far when there were any.
+QString relay_line(const RelayStats &relay);
+
 // The message shown beside a refused field; `field` is a settings key (`port`, `bitrate`, ...).
 QString problem_text(const std::string &field);
 

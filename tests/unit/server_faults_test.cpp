@@ -1,0 +1,190 @@
+// Faults around the server that the streamer can cause: the port is taken by another program. Start must fail
+// with a reason they can act on, leave no thread or file descriptor behind, and work once the port is free.
+
+#include "audio_channel.hpp"
+#include "http_test_support.hpp"
+#include "stream_server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <thread>
+
+namespace sse_audio {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+size_t entries(const char *folder)
+{
+	size_t n = 0;
+	for ([[maybe_unused]] const auto &entry : fs::directory_iterator(folder))
+		n++;
+	return n;
+}
+
+std::string fd_targets()
+{
+	std::string out;
+	for (const auto &entry : fs::directory_iterator("/proc/self/fd")) {
+		std::error_code ec;
+		out += entry.path().filename().string() + "->" + fs::read_symlink(entry.path(), ec).string() + " ";
+	}
+	return out;
+}
+
+// Threads and open file descriptors of this process.
+struct ProcessCounts {
+	size_t threads = entries("/proc/self/task");
+	size_t fds = entries("/proc/self/fd");
+};
+
+// Threads end a moment after join() returns in the kernel's view; wait (bounded) until the counts come back.
+bool counts_return_to(const ProcessCounts &before, ProcessCounts &now)
+{
+	for (int i = 0; i < 100; i++) {
+		now = ProcessCounts{};
+		if (now.threads <= before.threads && now.fds <= before.fds)
+			return true;
+		std::this_thread::sleep_for(10ms);
+	}
+	return false;
+}
+
+// Another program holding a port on 127.0.0.1: a plain listening socket.
+class PortHolder {
+public:
+	PortHolder()
+	{
+		fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		sockaddr_in addr{};
+		addr.sin_family = AF_INET;
+		inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+		socklen_t len = sizeof(addr);
+		if (fd_ >= 0 && bind(fd_, reinterpret_cast<sockaddr *>(&addr), sizeof(addr)) == 0 &&
+		    listen(fd_, 4) == 0 && getsockname(fd_, reinterpret_cast<sockaddr *>(&addr), &len) == 0)
+			port_ = ntohs(addr.sin_port);
+	}
+	~PortHolder() { release(); }
+	PortHolder(const PortHolder &) = delete;
+	PortHolder &operator=(const PortHolder &) = delete;
+
+	[[nodiscard]] int port() const { return port_; }
+	void release()
+	{
+		if (fd_ >= 0)
+			close(fd_);
+		fd_ = -1;
+	}
+
+private:
+	int fd_ = -1;
+	int port_ = 0;
+};
+
+TEST(ServerFaults, PortInUseFailsWithAReasonLeaksNothingAndStartsOnceFree)
+{
+	test::TempWebRoot web;
+	PortHolder holder;
+	ASSERT_GT(holder.port(), 0);
+
+	auto channel = AudioChannel::start(ChannelConfig{});
+	ASSERT_TRUE(channel) << channel.error();
+	ServerConfig config;
+	config.bind_address = "127.0.0.1";
+	config.port = holder.port();
+	config.web_root = web.web();
+
+	const ProcessCounts before;
+	const std::string fds_before = fd_targets();
+	constexpr int kAttempts = 50;
+	for (int i = 0; i < kAttempts; i++) {
+		StreamServer server;
+		const Status status = server.start(config, (*channel)->hub(), nullptr);
+		ASSERT_FALSE(status.ok()) << "attempt " << i << " started on a port another program holds";
+		EXPECT_NE(status.error().find("in use"), std::string::npos) << status.error();
+		EXPECT_NE(status.error().find(std::to_string(holder.port())), std::string::npos) << status.error();
+		EXPECT_NE(status.error().find("127.0.0.1"), std::string::npos) << status.error();
+		EXPECT_FALSE(server.running());
+		server.stop(); // harmless after a failed start
+		if (i == 0)
+			std::cout << "[ figures  ] the reason given: " << status.error() << "\n";
+	}
+	ProcessCounts after;
+	EXPECT_TRUE(counts_return_to(before, after))
+		<< "after " << kAttempts << " failed starts: threads " << before.threads << " -> " << after.threads
+		<< ", fds " << before.fds << " -> " << after.fds;
+
+	// Once the other program lets go of the port, start works; start/stop cycles on the same object (as the OBS
+	// output does) do not pile anything up, and nothing is left once the server is gone.
+	holder.release();
+	ProcessCounts first_stop;
+	{
+		StreamServer server;
+		for (int cycle = 0; cycle < 3; cycle++) {
+			const Status retried = server.start(config, (*channel)->hub(), nullptr);
+			ASSERT_TRUE(retried.ok()) << retried.error();
+			EXPECT_EQ(test::raw_get_status(config.port, "/"), 200);
+			server.stop();
+			if (cycle == 0) {
+				first_stop = ProcessCounts{};
+				continue;
+			}
+			ProcessCounts now;
+			EXPECT_TRUE(counts_return_to(first_stop, now))
+				<< "cycle " << cycle << ": threads " << first_stop.threads << " -> " << now.threads
+				<< ", fds " << first_stop.fds << " -> " << now.fds << "\n"
+				<< fd_targets();
+		}
+	}
+	// `before` counted the other program's socket, which is closed now.
+	ProcessCounts gone;
+	EXPECT_TRUE(counts_return_to(before, gone))
+		<< "after the server went: threads " << before.threads << " -> " << gone.threads << ", fds "
+		<< before.fds << " -> " << gone.fds << "\nbefore: " << fds_before << "\nafter:  " << fd_targets();
+	std::cout << "[ figures  ] threads " << before.threads << " / " << after.threads << " / " << first_stop.threads
+		  << " / " << gone.threads << ", fds " << before.fds << " / " << after.fds << " / " << first_stop.fds
+		  << " / " << gone.fds << " (before; after " << kAttempts
+		  << " failed starts; after start+stop; server destroyed)\n";
+	(*channel)->stop();
+}
+
+TEST(ServerFaults, AFailedStartLeavesAServerThatWasRunningElsewhereUntouched)
+{
+	// start() on a running server restarts it; when the new port is taken the old one must not be left half-up.
+	test::TempWebRoot web;
+	PortHolder holder;
+	ASSERT_GT(holder.port(), 0);
+	auto hub = std::make_shared<StreamHub>(HubConfig{});
+	ServerConfig config;
+	config.bind_address = "127.0.0.1";
+	config.web_root = web.web();
+	StreamServer server;
+	std::string error;
+	for (int attempt = 0; attempt < 5 && !server.running(); attempt++) {
+		config.port = test::free_port();
+		const Status started = server.start(config, hub, nullptr);
+		if (!started)
+			error = started.error();
+	}
+	ASSERT_TRUE(server.running()) << error;
+	const int first_port = config.port;
+
+	config.port = holder.port();
+	const Status moved = server.start(config, hub, nullptr);
+	EXPECT_FALSE(moved.ok());
+	EXPECT_FALSE(server.running()) << "a server that failed to start must not report running";
+	EXPECT_EQ(test::raw_get_status(first_port, "/"), -1) << "the old port is closed, not left serving";
+	server.stop();
+}
+
+} // namespace
+} // namespace sse_audio
