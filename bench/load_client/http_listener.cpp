@@ -150,10 +150,32 @@ void HttpListener::feed_content(const char *data, size_t size, int64_t now_ms)
 	}
 }
 
+void HttpListener::check_nchan_id()
+{
+	const size_t colon = id_text_.find(':');
+	if (colon == std::string::npos)
+		return;
+	uint64_t seconds = 0;
+	uint64_t n = 0;
+	const char *text = id_text_.data();
+	if (std::from_chars(text, text + colon, seconds).ec != std::errc() ||
+	    std::from_chars(text + colon + 1, text + id_text_.size(), n).ec != std::errc())
+		return;
+	if (last_nchan_seconds_ != 0) {
+		const bool next = (seconds == last_nchan_seconds_ && n == last_nchan_n_ + 1) ||
+				  (seconds > last_nchan_seconds_ && n == 0);
+		if (!next)
+			result_.gaps++;
+	}
+	last_nchan_seconds_ = seconds;
+	last_nchan_n_ = n;
+}
+
 void HttpListener::sse_line(const std::string &line, int64_t now_ms)
 {
 	if (line.empty()) {
 		// End of a block: dispatch.
+		check_nchan_id();
 		if (event_ == "timing") {
 			pending_timing_ = true;
 			pending_capture_ms_ = capture_ms_of(data_);
@@ -175,6 +197,7 @@ void HttpListener::sse_line(const std::string &line, int64_t now_ms)
 		event_.clear();
 		data_.clear();
 		has_id_ = false;
+		id_text_.clear();
 		return;
 	}
 	if (line[0] == ':')
@@ -190,7 +213,10 @@ void HttpListener::sse_line(const std::string &line, int64_t now_ms)
 	if (field == "event") {
 		event_.assign(value);
 	} else if (field == "id") {
-		has_id_ = std::from_chars(value.data(), value.data() + value.size(), id_).ec == std::errc();
+		// Only a whole decimal number is one of the plugin's ids; nchan's are checked by check_nchan_id().
+		const auto parsed = std::from_chars(value.data(), value.data() + value.size(), id_);
+		has_id_ = parsed.ec == std::errc() && parsed.ptr == value.data() + value.size();
+		id_text_.assign(value);
 	} else if (field == "data") {
 		// Only timing payloads are kept: audio data is counted, not decoded, to keep the client cheap.
 		if (event_ == "timing")

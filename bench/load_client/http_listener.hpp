@@ -23,6 +23,7 @@ private:
 	void feed_body(const char *data, size_t size, int64_t now_ms);
 	void feed_content(const char *data, size_t size, int64_t now_ms);
 	void sse_line(const std::string &line, int64_t now_ms);
+	void check_nchan_id();
 
 	const LoadConfig &config_;
 	ListenerResult &result_;
@@ -41,6 +42,11 @@ private:
 	uint64_t id_ = 0;
 	bool has_id_ = false;
 	uint64_t last_audio_id_ = 0;
+	// nchan's ids (`<seconds>:<n>`, n counting from 0 within each second, over every message of the channel):
+	// behind nginx + nchan (bench/relay.sh) a gap is any message whose id does not follow the previous one.
+	std::string id_text_;
+	uint64_t last_nchan_seconds_ = 0;
+	uint64_t last_nchan_n_ = 0;
 	bool pending_timing_ = false;
 	int64_t pending_capture_ms_ = 0;
 	int64_t last_read_ms_ = 0;

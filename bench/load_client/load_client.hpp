@@ -32,7 +32,7 @@ struct ListenerResult {
 	uint64_t reconnects = 0;          // connections this listener closed and reopened (churn)
 	uint64_t bytes = 0;               // body bytes after de-chunking
 	uint64_t events = 0;              // audio events (SSE mode)
-	uint64_t gaps = 0;                // audio events whose id was not the previous id + 1 (SSE mode)
+	uint64_t gaps = 0;                // SSE: audio ids not the previous + 1; behind nchan, any id not next
 	uint64_t stalls = 0;              // reads that came more than stall_ms after the previous one
 	uint64_t first_second_bytes = 0;  // body bytes in the first second: the join burst plus 1 s of live audio
 	uint64_t first_second_events = 0; // audio events in the first second (SSE mode)

@@ -133,6 +133,14 @@ void write_status(const PluginSettings &settings, const StreamState &state, cons
 	obs_data_set_int(drops, "rejected_full", static_cast<long long>(figures.rejected_full));
 	obs_data_set_obj(response, "drops", drops);
 	obs_data_release(drops);
+
+	// Relay mode: the publisher's state (docs/protocol.md); absent when no relay is set. In relay-only mode there
+	// is no /status.json on this computer, so scripts read it here.
+	if (figures.relay) {
+		obs_data_t *relay = obs_data_create_from_json(relay_status_json(*figures.relay).c_str());
+		obs_data_set_obj(response, "relay", relay);
+		obs_data_release(relay);
+	}
 }
 
 bool register_websocket_requests(OutputController &controller)
