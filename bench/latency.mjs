@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 
+import { LOW_DELAY_TARGET_MS } from '../data/web/latency.js';
 import { freePort, Host, paths, sleep } from '../tests/browser/lib/host.mjs';
 import { startPulse } from '../tests/browser/lib/pulse.mjs';
 
@@ -124,8 +125,9 @@ the server's clock now minus the capture time of the sample being played, plus t
 | server: capture to socket write, p50 | ${figures.sendDelayP50Ms} ms |
 
 Where the delay goes: about ${figures.publishDelayP50Ms} ms in the encoder (an MP3 frame is 24 ms of sound and LAME
-looks ahead), the buffer held ahead of the play head (target ${figures.targetBufferMs} ms, \`?buffer=MS\` on the page
-address changes it), and ${figures.outputLatencyMs} ms in the audio output.
+looks ahead), the buffer held ahead of the play head (target ${figures.targetBufferMs} ms at the end; without
+\`?buffer=MS\` on the page address the target adapts: ${LOW_DELAY_TARGET_MS} ms floor on the WebCodecs path, more after late
+audio or an underrun, back down after quiet spells), and ${figures.outputLatencyMs} ms in the audio output.
 `;
 	fs.mkdirSync(path.join(paths.repo, 'bench/results'), { recursive: true });
 	fs.writeFileSync(path.join(paths.repo, 'bench/results/latency.md'), markdown);

@@ -2,6 +2,8 @@
 // (the browser's own buffering), no timing, but it plays wherever <audio> plays MP3, secure context or not.
 // Reports connection state from media events and retries after errors.
 
+import { bufferedAheadS, ElementListeners } from './media-element.js';
+
 const RETRY_MS = 2000;
 
 export function elementSupported(audio) {
@@ -17,24 +19,19 @@ export class ElementEngine {
 	#everPlayed = false;
 	#waiting = false;
 	#underruns = 0;
-	#listeners = [];
+	#listeners;
 
 	// hooks: onPlaying(), onUnderrun(), onState(state), onReconnect()
 	constructor(audio, url, hooks) {
 		this.#audio = audio;
+		this.#listeners = new ElementListeners(audio);
 		this.#url = url;
 		this.#hooks = hooks;
 	}
 
 	get bufferedMs() {
-		const audio = this.#audio;
-		const ranges = audio.buffered;
-		for (let i = 0; i < ranges.length; i++) {
-			if (audio.currentTime >= ranges.start(i) - 0.05 && audio.currentTime <= ranges.end(i)) {
-				return Math.round((ranges.end(i) - audio.currentTime) * 1000);
-			}
-		}
-		return 0;
+		const ahead = bufferedAheadS(this.#audio);
+		return ahead === null ? 0 : Math.round(ahead * 1000);
 	}
 
 	get rate() {
@@ -51,6 +48,10 @@ export class ElementEngine {
 
 	get jumps() {
 		return 0;
+	}
+
+	get targetMs() {
+		return null; // the browser decides how much it buffers
 	}
 
 	get playheadCaptureMs() {
@@ -92,18 +93,14 @@ export class ElementEngine {
 	stop() {
 		this.#listening = false;
 		clearTimeout(this.#retryTimer);
-		for (const [type, listener] of this.#listeners) {
-			this.#audio.removeEventListener(type, listener);
-		}
-		this.#listeners = [];
+		this.#listeners.removeAll();
 		this.#audio.pause();
 		this.#audio.removeAttribute('src');
 		this.#audio.load();
 	}
 
 	#on(type, listener) {
-		this.#audio.addEventListener(type, listener);
-		this.#listeners.push([type, listener]);
+		this.#listeners.on(type, listener);
 	}
 
 	#retrySoon() {

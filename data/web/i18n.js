@@ -38,14 +38,16 @@ const STRINGS = {
 			none: 'This browser can play neither the low-delay stream nor the plain MP3 stream. Try a current Chrome, Edge, Firefox or Safari.',
 		},
 		notice: {
-			keyNeeded: 'This stream needs an access key: open the address with ?key=… added.',
-			keyRejected: 'The server refused the access key.',
+			keyNeeded: 'This stream needs an access key. Enter the key you were given below.',
+			keyRejected: 'The server refused the access key. Check it and enter it again.',
 			unreachable: 'Cannot reach the server. Trying again…',
 			notRunning: 'The stream is not running right now.',
 			playRefused: 'The browser refused to start playback: {value}',
 			decodeFailed: 'The browser could not decode the audio; playback restarted.',
 		},
 		keysHint: 'Space: play or pause · M: mute',
+		keyLabel: 'Access key',
+		keyUse: 'Listen',
 	},
 	zh: {
 		pageTitle: '直播音频',
@@ -83,14 +85,16 @@ const STRINGS = {
 			none: '此浏览器既不能播放低延迟音频流，也不能播放普通 MP3 音频流。请使用新版 Chrome、Edge、Firefox 或 Safari。',
 		},
 		notice: {
-			keyNeeded: '此音频流需要访问密钥：请在地址后加上 ?key=… 再打开。',
-			keyRejected: '服务器拒绝了该访问密钥。',
+			keyNeeded: '此音频流需要访问密钥。请在下方输入您获得的密钥。',
+			keyRejected: '服务器拒绝了该访问密钥。请检查后重新输入。',
 			unreachable: '无法连接服务器，正在重试…',
 			notRunning: '音频流目前没有运行。',
 			playRefused: '浏览器拒绝开始播放：{value}',
 			decodeFailed: '浏览器无法解码音频，已重新开始播放。',
 		},
 		keysHint: '空格：播放或暂停 · M：静音',
+		keyLabel: '访问密钥',
+		keyUse: '收听',
 	},
 };
 

@@ -5,7 +5,19 @@
 // so every sample has a capture time. The delay is the server's "now" minus the capture time of the sample being
 // played, plus what the audio output adds after the page hands the sound over.
 
-export const TARGET_BUFFER_MS = 150; // sound kept ahead of the play head
+export const TARGET_BUFFER_MS = 150; // sound kept ahead of the play head by Media Source playback
+// The Web Audio engine feeds its own AudioWorklet, whose queue is the only buffer before the output: it needs only
+// enough to cover the arrival jitter of one-frame (24 ms) events, and grows when that proves too little.
+export const LOW_DELAY_TARGET_MS = 60;
+export const MAX_ADAPTIVE_TARGET_MS = 400; // an adaptive target never grows beyond this
+const UNDERRUN_STEP_MS = 40; // added to an adaptive target after each underrun
+const LOW_WATER_MS = 10; // the buffer's low point fell below this: audio came late, nearly ran dry
+const LOW_WATER_STEP_MS = 20; // added to an adaptive target when that happens
+const RAISE_COOLDOWN_UPDATES = 30; // updates (about 3 s) after a raise before a low point may raise it again
+export const START_HEADROOM_MS = 20; // a low-delay start holds this much more: a page is busiest right after Play
+const STEP_DOWN_MS = 10; // taken off again after a quiet spell
+const QUIET_UPDATES = 30; // updates (about 3 s) without a raise before the target may come down a step
+const BLIND_QUIET_UPDATES = 300; // the same (about 30 s) for an engine that cannot tell the buffer's low point
 export const MAX_RATE_CHANGE = 0.05; // playbackRate stays within 1 ± this
 const CLOCK_SAMPLES = 40; // timing events remembered for the clock offset (about 40 s)
 
@@ -68,17 +80,49 @@ export class CaptureTimeline {
 // Holds the buffer near the target: a playbackRate a little above 1 when too much is buffered, a little below when
 // too little, 1 in between; a jump to the live edge when far too much is buffered (e.g. after the tab slept).
 // The rate moves in small steps so the change is not heard.
+// An adaptive controller is a jitter buffer: it adds a step when audio arrived so late that the buffer's low point
+// nearly reached zero (before it runs dry, where the engine can tell), a larger step after an underrun, and takes
+// a small step back after each quiet spell in which the low point left room for it, never below its floor. So the
+// delay stays as low as this network and this machine allow.
 export class RateController {
 	#targetMs;
+	#floorMs;
+	#adaptive;
+	#quietUpdates = 0;
+	#quietLowMs = Infinity; // the buffer's low point during the current quiet spell
+	#cooldown = 0;
 	#averageMs = null;
 	#rate = 1;
 
-	constructor(targetMs = TARGET_BUFFER_MS) {
-		this.#targetMs = targetMs;
+	// targetMs: the target, the floor of an adaptive one; startMs: where an adaptive one starts (default: the floor)
+	constructor(targetMs = TARGET_BUFFER_MS, { adaptive = false, startMs = targetMs } = {}) {
+		this.#floorMs = targetMs;
+		this.#adaptive = adaptive;
+		this.#targetMs = adaptive ? Math.max(targetMs, startMs) : targetMs;
 	}
 
 	get targetMs() {
 		return this.#targetMs;
+	}
+
+	get adaptive() {
+		return this.#adaptive;
+	}
+
+	// The buffer ran dry: hold more from now on (adaptive only). Returns true when the target changed.
+	onUnderrun() {
+		return this.#raise(UNDERRUN_STEP_MS);
+	}
+
+	#raise(stepMs) {
+		this.#quietUpdates = 0;
+		this.#quietLowMs = Infinity;
+		this.#cooldown = RAISE_COOLDOWN_UPDATES;
+		if (!this.#adaptive || this.#targetMs >= MAX_ADAPTIVE_TARGET_MS) {
+			return false;
+		}
+		this.#targetMs = Math.min(MAX_ADAPTIVE_TARGET_MS, this.#targetMs + stepMs);
+		return true;
 	}
 
 	get rate() {
@@ -94,8 +138,26 @@ export class RateController {
 		this.#rate = 1;
 	}
 
-	// Feed the buffered-ahead figure about every 100 ms. Returns {rate, jump}; after a jump, call reset().
-	update(bufferedMs) {
+	// Feed the buffered-ahead figure about every 100 ms, and where the engine knows it the lowest it was since the
+	// last update. Returns {rate, jump}; after a jump, call reset(). The target may change (see targetMs).
+	update(bufferedMs, lowMs = null) {
+		if (this.#cooldown > 0) {
+			this.#cooldown--;
+		} else if (lowMs !== null && lowMs < LOW_WATER_MS) {
+			this.#raise(LOW_WATER_STEP_MS);
+		}
+		if (lowMs !== null) {
+			this.#quietLowMs = Math.min(this.#quietLowMs, lowMs);
+		}
+		const quiet = lowMs === null ? BLIND_QUIET_UPDATES : QUIET_UPDATES;
+		if (this.#adaptive && ++this.#quietUpdates >= quiet) {
+			// Step down only when the low point would still stay clear of the low-water mark after the step.
+			if (this.#quietLowMs === Infinity || this.#quietLowMs > LOW_WATER_MS + STEP_DOWN_MS * 2) {
+				this.#targetMs = Math.max(this.#floorMs, this.#targetMs - STEP_DOWN_MS);
+			}
+			this.#quietUpdates = 0;
+			this.#quietLowMs = Infinity;
+		}
 		// The buffer saw-tooths by one event (24 ms) and by network jitter: follow its average over about a second.
 		this.#averageMs = this.#averageMs === null ? bufferedMs : this.#averageMs * 0.9 + bufferedMs * 0.1;
 		const error = this.#averageMs - this.#targetMs;
@@ -103,9 +165,15 @@ export class RateController {
 			return { rate: this.#rate, jump: true };
 		}
 		let wanted = 1;
-		if (Math.abs(error) > 25) {
-			// 100 ms off target asks for 4 %; the cap is MAX_RATE_CHANGE.
-			wanted = 1 + Math.max(-MAX_RATE_CHANGE, Math.min(MAX_RATE_CHANGE, error * 0.0004));
+		// Within a dead band the rate stays 1. A small target has a narrow band, else its buffer could sit near zero;
+		// the band above the target is narrower still, since clock drift between server and sound card slowly fills
+		// the buffer and what sits above the target is delay.
+		const band = error > 0 ? Math.min(25, this.#targetMs * 0.1) : Math.min(25, this.#targetMs * 0.2);
+		if (Math.abs(error) > band) {
+			// 100 ms too much asks for 4 % faster; too little is refilled faster (20 ms short: 2 % slower), since
+			// a short buffer is the one that may run dry. The cap is MAX_RATE_CHANGE.
+			const gain = error > 0 ? 0.0004 : 0.001;
+			wanted = 1 + Math.max(-MAX_RATE_CHANGE, Math.min(MAX_RATE_CHANGE, error * gain));
 		}
 		const step = 0.005; // per update: at most 5 % in one second
 		this.#rate += Math.max(-step, Math.min(step, wanted - this.#rate));

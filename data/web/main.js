@@ -3,7 +3,7 @@
 // (output.js, meter.js) and the page (ui.js), and exposes read-only figures at window.sseAudio.stats.
 
 import { chooseLanguage, format, stringsFor } from './i18n.js';
-import { CaptureTimeline, ClockSync, TARGET_BUFFER_MS } from './latency.js';
+import { CaptureTimeline, ClockSync, LOW_DELAY_TARGET_MS, TARGET_BUFFER_MS } from './latency.js';
 import { LevelMeter } from './meter.js';
 import { splitFrames } from './mp3-frames.js';
 import { mediaSourceKind, MseEngine } from './mse-engine.js';
@@ -16,8 +16,10 @@ import { ElementEngine, elementSupported } from './element-engine.js';
 const FIGURES_INTERVAL_MS = 250;
 const STORAGE = { volume: 'obs-sse-audio.volume', muted: 'obs-sse-audio.muted' };
 
-// Which way this browser plays: 'mse' or 'managed' (Media Source, low delay), 'webcodecs' (low delay),
-// 'element' (plain MP3 stream, seconds of delay) or 'none'. `?engine=` on the page address asks for one (tests,
+// Which way this browser plays: 'webcodecs' (lowest delay: the page's own AudioWorklet is the only buffer),
+// 'mse' or 'managed' (Media Source, low delay), 'element' (plain MP3 stream, seconds of delay) or 'none'.
+// WebCodecs and AudioWorklet exist only in secure contexts (https, or http on localhost), so a page opened at
+// http://<LAN address> plays through Media Source. `?engine=` on the page address asks for one (tests,
 // troubleshooting); it is used only when this browser supports it.
 async function choosePath(audio, asked) {
 	const available = {
@@ -29,12 +31,12 @@ async function choosePath(audio, asked) {
 	if (asked in available && (await available[asked]())) {
 		return asked;
 	}
+	if (await webCodecsSupported()) {
+		return 'webcodecs';
+	}
 	const kind = mediaSourceKind();
 	if (kind) {
 		return kind;
-	}
-	if (await webCodecsSupported()) {
-		return 'webcodecs';
 	}
 	return elementSupported(audio) ? 'element' : 'none';
 }
@@ -78,10 +80,11 @@ class Player {
 	#volume = 1;
 	#muted = false;
 	#server = { title: '', bitrateKbps: 0, sampleRate: 0, listeners: null };
-	#targetMs;
+	#askedBufferMs;
 
-	constructor(view, strings, endpoints, targetMs) {
-		this.#targetMs = targetMs;
+	// askedBufferMs: a fixed buffer target from the page address, or null for the path's adaptive default
+	constructor(view, strings, endpoints, askedBufferMs) {
+		this.#askedBufferMs = askedBufferMs;
 		this.#view = view;
 		this.#strings = strings;
 		this.#endpoints = endpoints;
@@ -101,8 +104,8 @@ class Player {
 		view.onVolume((value) => this.setVolume(value));
 		view.onKeys({ toggle: () => this.toggle(), mute: () => this.setMuted(!this.#muted) });
 		this.#audio.addEventListener('pause', () => this.#onElementPaused());
-		this.#status = new StatusPoller(endpoints.status, (result) => this.#onStatus(result));
-		this.#status.start();
+		view.onKey((key) => this.useKey(key));
+		this.#startStatus();
 		setInterval(() => this.#showFigures(), FIGURES_INTERVAL_MS);
 		this.#setUpMediaSession();
 	}
@@ -127,7 +130,7 @@ class Player {
 			currentTime: engine ? engine.currentTime : 0,
 			jumps: this.#counters.jumps + (engine ? engine.jumps : 0),
 			firstSoundMs: this.#firstSoundMs,
-			targetBufferMs: this.#targetMs,
+			targetBufferMs: engine ? engine.targetMs : null,
 			clockOffsetMs: this.#clock.known ? this.#clock.offsetMs : null,
 			outputLatencyMs: this.#routed ? this.#output.outputLatencyMs : 0,
 			title: this.#view.title,
@@ -195,6 +198,39 @@ class Player {
 		}
 	}
 
+	// The key the listener entered after the server asked for one: used for every request from now on, and put in
+	// the page address (as `?key=` would have been) so that a reload keeps it.
+	useKey(key) {
+		this.#endpoints = endpointsFor(location.href, key);
+		try {
+			const address = new URL(location.href);
+			address.searchParams.set('key', key);
+			history.replaceState(history.state, '', address.href);
+		} catch {
+			// the address cannot change (e.g. a sandboxed frame); the key still applies to this page
+		}
+		this.#view.showKeyForm(false);
+		this.#view.setNotice('server', '');
+		this.#status.stop();
+		this.#startStatus();
+		if (this.#playing) {
+			// Runs in the form's submit (the listener's gesture), so the restarted playback is allowed to sound.
+			this.stop();
+			this.start();
+		}
+	}
+
+	#startStatus() {
+		// A request of a replaced poller may still answer: only the current one's results count.
+		const poller = new StatusPoller(this.#endpoints.status, (result) => {
+			if (this.#status === poller) {
+				this.#onStatus(result);
+			}
+		});
+		this.#status = poller;
+		poller.start();
+	}
+
 	setVolume(volume) {
 		this.#volume = Math.min(1, Math.max(0, volume));
 		if (this.#volume > 0 && this.#muted) {
@@ -240,9 +276,11 @@ class Player {
 			},
 			onUnderrun: () => {
 				// Running dry while the link is down or the stream is stopped is not the player's fault.
-				if (this.#path === 'element' || this.#transport?.state === 'live') {
+				const counts = this.#path === 'element' || this.#transport?.state === 'live';
+				if (counts) {
 					this.#counters.underruns++;
 				}
+				return counts;
 			},
 			onError: () => this.#restartEngine(),
 			onState: (state) => this.#setState(state),
@@ -266,13 +304,19 @@ class Player {
 			this.#meter.attach(this.#output);
 		}
 		if (path === 'webcodecs') {
-			this.#engine = new WebCodecsEngine(this.#output, hooks, this.#targetMs);
+			this.#engine = new WebCodecsEngine(this.#output, hooks, this.#bufferFor(LOW_DELAY_TARGET_MS));
 		} else if (path === 'element') {
 			this.#engine = new ElementEngine(this.#audio, this.#endpoints.mp3, hooks);
 		} else {
-			this.#engine = new MseEngine(this.#audio, path, hooks, this.#targetMs);
+			this.#engine = new MseEngine(this.#audio, path, hooks, this.#bufferFor(TARGET_BUFFER_MS));
 		}
 		return this.#engine.start();
+	}
+
+	// The buffer target: fixed when the page address asks for one, else the path's default, adapting to underruns.
+	#bufferFor(defaultMs) {
+		const asked = this.#askedBufferMs;
+		return asked === null ? { targetMs: defaultMs, adaptive: true } : { targetMs: asked, adaptive: false };
 	}
 
 	#retireEngine() {
@@ -366,11 +410,13 @@ class Player {
 				this.#updateMediaMetadata();
 			}
 			this.#view.showServerFigures(this.#server);
+			this.#view.showKeyForm(false);
 			this.#view.setNotice('server', status.running === false ? n.notRunning : '');
 			return;
 		}
 		this.#server.listeners = null;
 		this.#view.showServerFigures({});
+		this.#view.showKeyForm(httpStatus === 401);
 		if (httpStatus === 401) {
 			this.#view.setNotice('server', this.#endpoints.keyGiven ? n.keyRejected : n.keyNeeded);
 		} else if (this.#state === 'offair') {
@@ -416,11 +462,11 @@ async function boot() {
 	const language = chooseLanguage(navigator.languages?.length ? navigator.languages : [navigator.language]);
 	const strings = stringsFor(language);
 	const view = new PlayerView(root, strings, language);
-	// `?buffer=MS` asks for another target buffer (e.g. more on a shaky network).
+	// `?buffer=MS` fixes the target buffer (e.g. more on a shaky network); without it the target adapts.
 	const params = new URL(location.href).searchParams;
 	const asked = Number.parseInt(params.get('buffer') ?? '', 10);
-	const targetMs = Number.isFinite(asked) ? Math.min(2000, Math.max(40, asked)) : TARGET_BUFFER_MS;
-	const player = new Player(view, strings, endpointsFor(location.href), targetMs);
+	const bufferMs = Number.isFinite(asked) ? Math.min(2000, Math.max(20, asked)) : null;
+	const player = new Player(view, strings, endpointsFor(location.href), bufferMs);
 	window.sseAudio = Object.freeze({
 		language,
 		get stats() {

@@ -7,6 +7,7 @@
 // Played audio is removed from the SourceBuffer so memory stays flat on a stream that runs for hours.
 
 import { RateController } from './latency.js';
+import { bufferedAheadS, ElementListeners } from './media-element.js';
 
 const MP3_MIME = 'audio/mpeg';
 const KEEP_BEHIND_S = 10; // played audio kept behind currentTime; the rest is removed
@@ -55,17 +56,23 @@ export class MseEngine {
 	#clockStarted = false; // currentTime has moved since: sound is coming out
 	#repositionOnData = false;
 	#timer = 0;
-	#listeners = [];
+	#listeners;
 	#waiting = false;
 	#underruns = 0;
 	#jumps = 0;
 
-	// kind: 'mse' or 'managed'; hooks: onPlaying() (first sound), onUnderrun(), onError(error)
-	constructor(audio, kind, hooks, targetMs) {
+	// kind: 'mse' or 'managed'; hooks: onPlaying() (first sound), onUnderrun() → whether it counts, onError(error);
+	// buffer: {targetMs, adaptive} (see RateController)
+	constructor(audio, kind, hooks, buffer) {
 		this.#audio = audio;
+		this.#listeners = new ElementListeners(audio);
 		this.#kind = kind;
 		this.#hooks = hooks;
-		this.#controller = new RateController(targetMs);
+		this.#controller = new RateController(buffer.targetMs, { adaptive: buffer.adaptive });
+	}
+
+	get targetMs() {
+		return this.#controller.targetMs;
 	}
 
 	get bufferedMs() {
@@ -125,7 +132,10 @@ export class MseEngine {
 				this.#waiting = true;
 				this.#repositionOnData = true;
 				this.#underruns++;
-				this.#hooks.onUnderrun();
+				// Only an underrun the player is to blame for (not a dropped link) asks for a larger buffer.
+				if (this.#hooks.onUnderrun()) {
+					this.#controller.onUnderrun();
+				}
 			}
 		});
 		this.#on('error', () => this.#hooks.onError(audio.error));
@@ -148,10 +158,7 @@ export class MseEngine {
 
 	stop() {
 		clearInterval(this.#timer);
-		for (const [type, listener] of this.#listeners) {
-			this.#audio.removeEventListener(type, listener);
-		}
-		this.#listeners = [];
+		this.#listeners.removeAll();
 		const mediaSource = this.#mediaSource;
 		this.#mediaSource = null;
 		this.#sourceBuffer = null;
@@ -174,8 +181,7 @@ export class MseEngine {
 	}
 
 	#on(type, listener) {
-		this.#audio.addEventListener(type, listener);
-		this.#listeners.push([type, listener]);
+		this.#listeners.on(type, listener);
 	}
 
 	#onSourceOpen() {
@@ -256,16 +262,8 @@ export class MseEngine {
 		}
 	}
 
-	// Seconds buffered ahead of the play head in the range that holds it; null when it is in none.
 	#aheadS() {
-		const audio = this.#audio;
-		const ranges = audio.buffered;
-		for (let i = 0; i < ranges.length; i++) {
-			if (audio.currentTime >= ranges.start(i) - 0.05 && audio.currentTime <= ranges.end(i)) {
-				return ranges.end(i) - audio.currentTime;
-			}
-		}
-		return null;
+		return bufferedAheadS(this.#audio);
 	}
 
 	#seekToLive() {

@@ -4,6 +4,8 @@
 
 export class AudioOutput {
 	#context;
+	#latencyMs = 0;
+	#latencyReadAt = undefined;
 	#analyser;
 	#gain;
 	#elementSources = new WeakMap();
@@ -40,10 +42,17 @@ export class AudioOutput {
 	}
 
 	// What the audio output adds after the graph: the context's own buffering and the device's, in ms.
+	// The device figure is read at most every two seconds: it hardly changes, and in Firefox with PulseAudio the
+	// getter asks the sound server synchronously (reading it on every stats read coincided with page stalls).
 	get outputLatencyMs() {
-		const base = Number.isFinite(this.#context.baseLatency) ? this.#context.baseLatency : 0;
-		const device = Number.isFinite(this.#context.outputLatency) ? this.#context.outputLatency : 0;
-		return Math.round((base + device) * 1000);
+		const now = performance.now();
+		if (this.#latencyReadAt === undefined || now - this.#latencyReadAt > 2000) {
+			const base = Number.isFinite(this.#context.baseLatency) ? this.#context.baseLatency : 0;
+			const device = Number.isFinite(this.#context.outputLatency) ? this.#context.outputLatency : 0;
+			this.#latencyMs = Math.round((base + device) * 1000);
+			this.#latencyReadAt = now;
+		}
+		return this.#latencyMs;
 	}
 
 	resume() {

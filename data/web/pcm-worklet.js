@@ -1,9 +1,11 @@
 // AudioWorklet processor of the WebCodecs engine: plays decoded PCM chunks back to back, sample-exact (gapless).
 // Runs on the audio thread, so a busy page does not starve it. It owns the jitter buffer:
-// - starts (and restarts after running dry) once `target` ms are queued, dropping any older backlog;
+// - starts (and restarts after running dry) once `target` ms are queued, dropping any older backlog (the page may
+//   change the target while it plays: a larger one after an underrun);
 // - plays at the rate the page asks for (within a few percent) by splicing, so the pitch does not change;
 // - on 'jump', fades out, drops the backlog down to `target` ms and fades in;
-// - reports what is queued, the capture time at the play head and its underruns about 50 times a second.
+// - reports what is queued (now and its low point since the last report: how close it came to running dry), the
+//   capture time at the play head and its underruns about 50 times a second.
 
 const FADE_FRAMES = 256; // ~5 ms: no click when sound starts, stops or jumps
 const SPLICE_EVERY_S = 0.05; // how often the rate control may splice
@@ -22,6 +24,7 @@ class PcmPlayer extends AudioWorkletProcessor {
 		this.rate = 1;
 		this.state = 'idle'; // idle -> playing <-> starved
 		this.underruns = 0;
+		this.lowMs = Infinity; // the least queued while playing since the last report
 		this.playedFrames = 0; // source frames played
 		this.gain = 0; // ramps for fades
 		this.fadeTo = 1;
@@ -44,6 +47,8 @@ class PcmPlayer extends AudioWorkletProcessor {
 			this.queuedFrames += left.length;
 		} else if (message.type === 'rate') {
 			this.rate = message.rate;
+		} else if (message.type === 'target') {
+			this.targetMs = message.targetMs;
 		} else if (message.type === 'jump') {
 			this.jumpPending = true;
 			this.fadeTo = 0;
@@ -184,6 +189,7 @@ class PcmPlayer extends AudioWorkletProcessor {
 				this.settleFrames = 0;
 			}
 		}
+		this.lowMs = Math.min(this.lowMs, this.bufferedMs());
 		const step = this.sourceRate() / sampleRate; // 1 unless the stream's rate is not the context's
 		this.spliceIn -= frames;
 		if (this.spliceIn <= 0) {
@@ -258,11 +264,13 @@ class PcmPlayer extends AudioWorkletProcessor {
 			type: 'report',
 			state: this.state,
 			bufferedMs: this.bufferedMs(),
+			lowMs: Number.isFinite(this.lowMs) ? this.lowMs : null,
 			captureMs: playing && head.captureMs !== null ? head.captureMs + (this.position / head.sampleRate) * 1000 : null,
 			playedSeconds: this.playedFrames / this.sourceRate(),
 			contextTime: currentTime, // the audio clock's time, to relate playedSeconds to
 			underruns: this.underruns,
 		});
+		this.lowMs = Infinity;
 	}
 }
 

@@ -10,10 +10,9 @@ const RECONNECT_BACKOFF_MS = [1000, 2000, 5000, 10000, 30000];
 const WATCHDOG_INTERVAL_MS = 1000;
 
 // The stream's addresses, relative to the page so the same page works under a path prefix behind a relay.
-// A `?key=` on the page address is passed on to every request that needs it.
-export function endpointsFor(pageHref) {
+// A `?key=` on the page address (or `key`, the one the listener entered) is passed on to every request that needs it.
+export function endpointsFor(pageHref, key = new URL(pageHref).searchParams.get('key') || '') {
 	const page = new URL(pageHref);
-	const key = page.searchParams.get('key') || '';
 	const make = (name) => {
 		const url = new URL(name, page);
 		if (key) {

@@ -27,6 +27,8 @@ export class PlayerView {
 			listeners: get('listeners'),
 			path: get('path'),
 			notice: get('notice'),
+			keyForm: get('key-form'),
+			keyInput: get('key-input'),
 			audio: get('audio'),
 		};
 		document.documentElement.lang = language === 'zh' ? 'zh-CN' : language;
@@ -133,6 +135,29 @@ export class PlayerView {
 		const s = this.#strings;
 		this.#el.delay.textContent = latencyMs === null ? s.none : format(s.ms, Math.round(latencyMs));
 		this.#el.buffer.textContent = bufferedMs === null ? s.none : format(s.ms, Math.round(bufferedMs));
+	}
+
+	// The access key form: shown while the server answers 401; `handler(key)` gets what the listener entered.
+	onKey(handler) {
+		this.#el.keyForm.addEventListener('submit', (event) => {
+			event.preventDefault();
+			const key = this.#el.keyInput.value.trim();
+			if (key) {
+				handler(key);
+			}
+		});
+	}
+
+	showKeyForm(shown) {
+		const form = this.#el.keyForm;
+		if (form.hidden === !shown) {
+			return;
+		}
+		form.hidden = !shown;
+		if (shown) {
+			this.#el.keyInput.value = '';
+			this.#el.keyInput.focus();
+		}
 	}
 
 	// Notices come from several sources (server status, playback); each source owns one line.

@@ -3,7 +3,7 @@
 // PCM back to back, sample-exact, holding the buffer near the target with the same RateController as the MSE path.
 // Both APIs exist only in secure contexts (https, or http on localhost).
 
-import { RateController } from './latency.js';
+import { RateController, START_HEADROOM_MS } from './latency.js';
 import { splitFrames } from './mp3-frames.js';
 
 const CONTROL_INTERVAL_MS = 100;
@@ -37,6 +37,7 @@ export class WebCodecsEngine {
 	#captures = new Map(); // timestamp (µs) -> capture time (ms) of frames being decoded
 	#last = { timestampUs: 0, captureMs: null }; // of the last decoded output, to follow on when a frame has none
 	#report = null;
+	#lowMs = null; // the worklet's lowest queue since the last control step
 	#reportAt = 0;
 	#timer = 0;
 	#started = false;
@@ -45,11 +46,19 @@ export class WebCodecsEngine {
 	#underruns = 0;
 	#jumps = 0;
 
-	// output: AudioOutput; hooks: onPlaying() (first sound), onUnderrun(), onError(error)
-	constructor(output, hooks, targetMs) {
+	// output: AudioOutput; hooks: onPlaying() (first sound), onUnderrun() → whether it counts, onError(error);
+	// buffer: {targetMs, adaptive} (see RateController)
+	constructor(output, hooks, buffer) {
 		this.#output = output;
 		this.#hooks = hooks;
-		this.#controller = new RateController(targetMs);
+		this.#controller = new RateController(buffer.targetMs, {
+			adaptive: buffer.adaptive,
+			startMs: buffer.targetMs + START_HEADROOM_MS,
+		});
+	}
+
+	get targetMs() {
+		return this.#controller.targetMs;
 	}
 
 	get bufferedMs() {
@@ -213,13 +222,19 @@ export class WebCodecsEngine {
 		}
 		this.#report = report;
 		this.#reportAt = performance.now();
+		if (report.lowMs !== null) {
+			this.#lowMs = this.#lowMs === null ? report.lowMs : Math.min(this.#lowMs, report.lowMs);
+		}
 		if (report.state === 'playing' && !this.#playedOnce) {
 			this.#playedOnce = true;
 			this.#hooks.onPlaying();
 		}
 		if (report.underruns > this.#underruns) {
 			this.#underruns = report.underruns;
-			this.#hooks.onUnderrun();
+			// Only an underrun the player is to blame for (not a dropped link) asks for a larger buffer.
+			if (this.#hooks.onUnderrun() && this.#controller.onUnderrun()) {
+				this.#node?.port.postMessage({ type: 'target', targetMs: this.#controller.targetMs });
+			}
 		}
 	}
 
@@ -228,7 +243,12 @@ export class WebCodecsEngine {
 		if (!this.#started || !report || report.state !== 'playing') {
 			return;
 		}
-		const { rate, jump } = this.#controller.update(report.bufferedMs);
+		const before = this.#controller.targetMs;
+		const { rate, jump } = this.#controller.update(report.bufferedMs, this.#lowMs);
+		this.#lowMs = null;
+		if (this.#controller.targetMs !== before) {
+			this.#node.port.postMessage({ type: 'target', targetMs: this.#controller.targetMs });
+		}
 		if (jump) {
 			this.#jumps++;
 			this.#controller.reset();

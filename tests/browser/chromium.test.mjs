@@ -53,15 +53,16 @@ after(async () => {
 	await pulse?.stop();
 });
 
-test('plays the tone gaplessly, in real time, with a low delay (Media Source Extensions)', TEST, async () => {
+test('plays the tone gaplessly, in real time, with a low delay (WebCodecs and Web Audio)', TEST, async () => {
+	// 127.0.0.1 is a secure context, so Chromium takes its lowest-delay path.
 	await checks.openAndPlay(page, host.url);
 	const start = await checks.stats(page);
-	assert.equal(start.path, 'mse');
+	assert.equal(start.path, 'webcodecs');
 	await sleep(2000); // the start settles near the live edge
 	const figures = await checks.checkPlaysInRealTime(page, { seconds: 10 });
 	await checks.checkShownFigures(page, host.title);
 	await page.screenshot({ path: path.join(paths.artifacts, 'chromium-playing.png'), fullPage: true });
-	console.log(`# chromium mse: first sound ${start.firstSoundMs} ms, ${JSON.stringify(figures)}`);
+	console.log(`# chromium webcodecs: first sound ${start.firstSoundMs} ms, ${JSON.stringify(figures)}`);
 });
 
 test('says when OBS stops the output and plays again by itself when it starts', TEST, async () => {
@@ -79,30 +80,34 @@ test('reconnects by itself after the host was killed and restarted', TEST, async
 	console.log(`# chromium after host restart: ${JSON.stringify(result.figures)}`);
 });
 
-test('trims played audio from the SourceBuffer so memory stays flat', TEST, async () => {
-	// Playing since the first test (the same MediaSource across both reconnects): well past the 10 s kept behind.
-	await checks.waitFor(page, '25 s of playback', () => window.sseAudio.stats.currentTime > 25, 30000);
-	const held = await page.evaluate(() => {
-		const audio = document.getElementById('audio');
-		const ranges = audio.buffered;
-		let seconds = 0;
-		for (let i = 0; i < ranges.length; i++) {
-			seconds += ranges.end(i) - ranges.start(i);
-		}
-		return { first: ranges.start(0), currentTime: audio.currentTime, seconds };
-	});
-	assert.ok(held.first > held.currentTime - 13, `oldest buffered ${held.first} s, playing at ${held.currentTime} s`);
-	assert.ok(held.seconds < 13.5, `${held.seconds} s held in the SourceBuffer`);
-});
-
-test('the WebCodecs engine plays too (the path Firefox takes)', TEST, async () => {
+test('Media Source Extensions play too (the path on plain http), trimming played audio', TEST, async () => {
+	// The first page is done: pause it, so that one player at a time competes for this machine.
+	await page.click('#toggle');
 	const other = await browser.newPage();
+	other.on('pageerror', (error) => pageErrors.push(error.message));
 	try {
-		await checks.openAndPlay(other, `${host.url}?engine=webcodecs`);
-		assert.equal((await checks.stats(other)).path, 'webcodecs');
-		await sleep(1500);
-		const figures = await checks.checkPlaysInRealTime(other, { seconds: 6 });
-		console.log(`# chromium webcodecs: ${JSON.stringify(figures)}`);
+		await checks.openAndPlay(other, `${host.url}?engine=mse`);
+		const start = await checks.stats(other);
+		assert.equal(start.path, 'mse');
+		await sleep(2000); // the start settles near the live edge
+		// Media Source holds a larger buffer (150 ms target) than the Web Audio path, and the browser's own output
+		// buffering comes on top: its delay is about 240 ms, so the bound is looser than the default path's 300 ms.
+		const figures = await checks.checkPlaysInRealTime(other, { seconds: 8, maxDelayMs: 400 });
+		console.log(`# chromium mse: first sound ${start.firstSoundMs} ms, ${JSON.stringify(figures)}`);
+		// Past the 10 s kept behind the play head (and the 2 s trimmed at once): played audio is removed, so
+		// memory stays flat.
+		await checks.waitFor(other, '16 s of playback', () => window.sseAudio.stats.currentTime > 16, 30000);
+		const held = await other.evaluate(() => {
+			const audio = document.getElementById('audio');
+			const ranges = audio.buffered;
+			let seconds = 0;
+			for (let i = 0; i < ranges.length; i++) {
+				seconds += ranges.end(i) - ranges.start(i);
+			}
+			return { first: ranges.start(0), currentTime: audio.currentTime, seconds };
+		});
+		assert.ok(held.first > held.currentTime - 13, `oldest buffered ${held.first} s, playing at ${held.currentTime} s`);
+		assert.ok(held.seconds < 13.5, `${held.seconds} s held in the SourceBuffer`);
 	} finally {
 		await other.close();
 	}
@@ -121,7 +126,7 @@ test('the WebCodecs engine changes speed, not pitch, to hold its buffer (no clic
 				const node = new AudioWorkletNode(context, 'pcm-player', {
 					numberOfInputs: 0,
 					outputChannelCount: [2],
-					// A deeper buffer than the player's 150 ms: this checks speed, pitch and splices, and the
+					// A deeper buffer than the player's 60 ms: this checks speed, pitch and splices, and the
 					// page timer that stands in for the network must not be what starves the engine on a busy machine.
 					processorOptions: { targetMs: 400 },
 				});
@@ -252,6 +257,72 @@ test('phone layout, dark scheme, Chinese text, keyboard, remembered volume and m
 		assert.equal(remembered.muted, true);
 	} finally {
 		await context.close();
+	}
+});
+
+test('asks for the access key when the server wants one, then plays with it', TEST, async () => {
+	const key = 'listen-4711';
+	const locked = new Host({ port: await freePort(), title: 'Browser test tone (key)', args: ['--key', key] });
+	await locked.start();
+	const context = await browser.newContext({ viewport: { width: 480, height: 900 }, locale: 'en-US' });
+	const other = await context.newPage();
+	other.on('pageerror', (error) => pageErrors.push(error.message));
+	try {
+		await other.goto(locked.url);
+		const formShown = () => !document.getElementById('key-form').hidden;
+		await checks.waitFor(other, 'the key form', formShown, 15000);
+		const asked = await other.evaluate(() => ({
+			notice: document.getElementById('notice').textContent,
+			label: document.querySelector('label[for="key-input"]').textContent,
+			focused: document.activeElement?.id,
+		}));
+		assert.match(asked.notice, /needs an access key/);
+		assert.equal(asked.label, 'Access key');
+		assert.equal(asked.focused, 'key-input');
+
+		// A wrong key: refused, and the form asks again.
+		await other.fill('#key-input', 'wrong');
+		await other.press('#key-input', 'Enter');
+		await checks.waitFor(other, 'the refusal', () =>
+			/refused/.test(document.getElementById('notice').textContent) &&
+			!document.getElementById('key-form').hidden, 10000);
+
+		// The right key: the form goes away, the status answers, and Play plays.
+		await other.fill('#key-input', key);
+		await other.click('#key-submit');
+		await checks.waitFor(other, 'the status with the key', () =>
+			document.getElementById('key-form').hidden && document.getElementById('bitrate').textContent === '128 kbps',
+		10000);
+		assert.equal(new URL(other.url()).searchParams.get('key'), key, 'the key is kept in the address for a reload');
+		await other.click('#toggle');
+		await checks.waitFor(other, 'the first sound', () => window.sseAudio.stats.firstSoundMs !== null, 20000);
+		await checks.waitFor(other, 'live', () => window.sseAudio.stats.state === 'live', 10000);
+		const status = await (await fetch(`${locked.url}status.json?key=${key}`)).json();
+		assert.ok(status.listeners.now >= 1, 'the page listens with the key');
+		assert.equal(await other.evaluate(() => document.getElementById('notice').hidden), true);
+	} finally {
+		await context.close();
+		await locked.stop();
+	}
+});
+
+test('the key form speaks Chinese too', TEST, async () => {
+	const locked = new Host({ port: await freePort(), title: 'Browser test tone (key)', args: ['--key', 'k'] });
+	await locked.start();
+	const context = await browser.newContext({ locale: 'zh-CN' });
+	const other = await context.newPage();
+	try {
+		await other.goto(locked.url);
+		await checks.waitFor(other, 'the key form', () => !document.getElementById('key-form').hidden, 15000);
+		const shown = await other.evaluate(() => ({
+			notice: document.getElementById('notice').textContent,
+			label: document.querySelector('label[for="key-input"]').textContent,
+			button: document.getElementById('key-submit').textContent,
+		}));
+		assert.deepEqual(shown, { notice: '此音频流需要访问密钥。请在下方输入您获得的密钥。', label: '访问密钥', button: '收听' });
+	} finally {
+		await context.close();
+		await locked.stop();
 	}
 });
 
