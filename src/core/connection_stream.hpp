@@ -14,10 +14,10 @@ namespace sse_audio {
 // Bounds on what one client may cost a request worker.
 // Reading is bounded by RequestGate, which hands over whole request heads only; these bound the rest.
 struct ConnectionLimits {
-	int read_timeout_ms = 5000;           // longest wait for more bytes, should cpp-httplib ask for any
-	int request_deadline_ms = 10000;      // the request must have been read by then
-	size_t max_request_bytes = 64 * 1024; // what cpp-httplib may read for one request
-	int write_timeout_ms = 15000;         // a response the client takes nothing of this long is abandoned
+	int read_timeout_ms = 5000;                   // longest wait for more bytes, should cpp-httplib ask for any
+	int request_deadline_ms = 10000;              // the request must have been read by then
+	size_t max_request_bytes = size_t{64} * 1024; // what cpp-httplib may read for one request
+	int write_timeout_ms = 15000;                 // a response the client takes nothing of this long is abandoned
 };
 
 // The byte stream cpp-httplib reads requests from and writes responses to, on a connection the server accepted.

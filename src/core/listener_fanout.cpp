@@ -25,7 +25,7 @@ constexpr int kTickMs = 100;
 // Events taken from the hub per read: a resuming listener catches up in a few sends, not one per event.
 constexpr size_t kEventsPerRead = 16;
 // A listener has nothing to say after its request; one that keeps talking is not a player.
-constexpr size_t kMaxUnsolicitedBytes = 64 * 1024;
+constexpr size_t kMaxUnsolicitedBytes = size_t{64} * 1024;
 // Kernel send buffer per listener: seconds of audio at any bitrate we offer, and a bound on what a thousand
 // stalled listeners can pin in the kernel (auto-tuning would let each grow to megabytes). Our own ring holds more.
 constexpr int kListenerSendBuffer = 64 * 1024;
@@ -66,17 +66,6 @@ ListenerFanout::ListenerFanout(std::shared_ptr<StreamHub> hub, FanoutConfig conf
 	  heartbeat_(format_sse_comment("heartbeat")),
 	  stopped_(format_sse_text_event("stopped", "{}") + format_sse_comment("stream stopped"))
 {
-#ifndef _WIN32
-	std::array<int, 2> fds{};
-	if (pipe(fds.data()) == 0) {
-		wake_read_ = fds[0];
-		wake_write_ = fds[1];
-		for (const int fd : fds) {
-			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK);
-			fcntl(fd, F_SETFD, FD_CLOEXEC);
-		}
-	}
-#endif
 	thread_ = std::thread([this] {
 		set_current_thread_name("sse-fanout");
 		run();
@@ -90,12 +79,6 @@ ListenerFanout::ListenerFanout(std::shared_ptr<StreamHub> hub, FanoutConfig conf
 ListenerFanout::~ListenerFanout()
 {
 	stop();
-#ifndef _WIN32
-	if (wake_read_ != net::kInvalidSocket)
-		::close(wake_read_);
-	if (wake_write_ != net::kInvalidSocket)
-		::close(wake_write_);
-#endif
 }
 
 void ListenerFanout::add(NewListener listener)
@@ -148,13 +131,7 @@ FanoutStats ListenerFanout::stats() const
 
 void ListenerFanout::wake()
 {
-#ifndef _WIN32
-	if (wake_write_ != net::kInvalidSocket) {
-		const char byte = 1;
-		// A full pipe already holds a wake-up; nothing is lost when this write fails.
-		[[maybe_unused]] const ssize_t n = ::write(wake_write_, &byte, 1);
-	}
-#endif
+	wakeup_.signal();
 }
 
 // The hub has no callbacks (publishing must stay cheap for the encoder thread), so a small thread waits on it
@@ -347,16 +324,14 @@ void ListenerFanout::run()
 			WSAPoll(polled.data(), static_cast<ULONG>(polled.size()), timeout_ms);
 		const size_t first = 0;
 #else
-		polled.push_back(pollfd{wake_read_, POLLIN, 0});
+		polled.push_back(pollfd{wakeup_.fd(), POLLIN, 0});
 		for (const auto &listener : listeners)
 			polled.push_back(pollfd{listener->info.sock,
 						static_cast<short>(POLLIN | (listener->blocked ? POLLOUT : 0)), 0});
 		const int ready = ::poll(polled.data(), polled.size(), kTickMs);
 		const size_t first = 1;
 		if (ready > 0 && (polled[0].revents & POLLIN) != 0) {
-			std::array<char, 256> drain{};
-			while (::read(wake_read_, drain.data(), drain.size()) > 0) {
-			}
+			wakeup_.drain();
 		}
 #endif
 		const auto now = Clock::now();

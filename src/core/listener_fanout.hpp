@@ -94,8 +94,7 @@ private:
 	std::mutex inbox_mutex_;
 	std::vector<NewListener> inbox_;
 	std::atomic<bool> stopping_{false};
-	socket_t wake_read_ = net::kInvalidSocket;
-	socket_t wake_write_ = net::kInvalidSocket;
+	net::PollWakeup wakeup_;
 	std::thread thread_;
 	std::thread hub_watcher_;
 	// The hub's state as the fan-out thread last saw it (that thread only).

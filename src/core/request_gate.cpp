@@ -18,11 +18,17 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr int kTickMs = 100;
 
-const char *status_text(int status)
+} // namespace
+
+const char *http_status_text(int status)
 {
 	switch (status) {
 	case 400:
 		return "Bad Request";
+	case 401:
+		return "Unauthorized";
+	case 404:
+		return "Not Found";
 	case 405:
 		return "Method Not Allowed";
 	case 408:
@@ -31,6 +37,8 @@ const char *status_text(int status)
 		return "Content Too Large";
 	case 414:
 		return "URI Too Long";
+	case 429:
+		return "Too Many Requests";
 	case 431:
 		return "Request Header Fields Too Large";
 	case 503:
@@ -38,16 +46,14 @@ const char *status_text(int status)
 	case 505:
 		return "HTTP Version Not Supported";
 	default:
-		return "Error";
+		return status >= 500 ? "Server Error" : "Error";
 	}
 }
 
-} // namespace
-
 std::string refusal_response(int status, const char *reason)
 {
-	const std::string body = std::to_string(status) + " " + status_text(status) + ": " + reason + "\n";
-	std::string response = "HTTP/1.1 " + std::to_string(status) + " " + status_text(status) + "\r\n";
+	const std::string body = std::to_string(status) + " " + http_status_text(status) + ": " + reason + "\n";
+	std::string response = "HTTP/1.1 " + std::to_string(status) + " " + http_status_text(status) + "\r\n";
 	if (status == 405)
 		response += "Allow: GET, HEAD\r\n";
 	if (status == 503)
@@ -68,17 +74,6 @@ struct RequestGate::Waiting {
 
 RequestGate::RequestGate(RequestGateLimits limits, Dispatch dispatch) : limits_(limits), dispatch_(std::move(dispatch))
 {
-#ifndef _WIN32
-	std::array<int, 2> fds{};
-	if (pipe(fds.data()) == 0) {
-		wake_read_ = fds[0];
-		wake_write_ = fds[1];
-		for (const int fd : fds) {
-			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK);
-			fcntl(fd, F_SETFD, FD_CLOEXEC);
-		}
-	}
-#endif
 	thread_ = std::thread([this] {
 		set_current_thread_name("sse-http-gate");
 		run();
@@ -88,22 +83,11 @@ RequestGate::RequestGate(RequestGateLimits limits, Dispatch dispatch) : limits_(
 RequestGate::~RequestGate()
 {
 	stop();
-#ifndef _WIN32
-	if (wake_read_ != net::kInvalidSocket)
-		::close(wake_read_);
-	if (wake_write_ != net::kInvalidSocket)
-		::close(wake_write_);
-#endif
 }
 
 void RequestGate::wake()
 {
-#ifndef _WIN32
-	if (wake_write_ != net::kInvalidSocket) {
-		const char byte = 1;
-		[[maybe_unused]] const ssize_t n = ::write(wake_write_, &byte, 1); // a full pipe is already a wake-up
-	}
-#endif
+	wakeup_.signal();
 }
 
 void RequestGate::add(socket_t sock, std::string received, bool kept_alive)
@@ -236,15 +220,13 @@ void RequestGate::run()
 			WSAPoll(polled.data(), static_cast<ULONG>(polled.size()), 5);
 		const size_t first = 0;
 #else
-		polled.push_back(pollfd{wake_read_, POLLIN, 0});
+		polled.push_back(pollfd{wakeup_.fd(), POLLIN, 0});
 		for (const auto &w : waiting)
 			polled.push_back(pollfd{w.sock, POLLIN, 0});
 		const int ready = ::poll(polled.data(), polled.size(), kTickMs);
 		const size_t first = 1;
 		if (ready > 0 && (polled[0].revents & POLLIN) != 0) {
-			std::array<char, 256> drain{};
-			while (::read(wake_read_, drain.data(), drain.size()) > 0) {
-			}
+			wakeup_.drain();
 		}
 #endif
 		const auto now = Clock::now();

@@ -62,10 +62,12 @@ private:
 	std::atomic<bool> stopping_{false};
 	std::atomic<uint64_t> refused_{0};
 	std::atomic<size_t> waiting_count_{0};
-	socket_t wake_read_ = net::kInvalidSocket;
-	socket_t wake_write_ = net::kInvalidSocket;
+	net::PollWakeup wakeup_;
 	std::thread thread_;
 };
+
+// The reason phrase for the statuses this server sends ("Not Found"); a generic one for others.
+const char *http_status_text(int status);
 
 // The whole response for a request the server refuses before routing it (also used for 503 when full).
 std::string refusal_response(int status, const char *reason);

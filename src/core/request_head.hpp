@@ -8,7 +8,7 @@ namespace sse_audio {
 // Bounds on a request head (request line and header fields).
 struct RequestHeadLimits {
 	size_t max_line_bytes = 8192;
-	size_t max_head_bytes = 32 * 1024;
+	size_t max_head_bytes = size_t{32} * 1024;
 	size_t max_fields = 100;
 };
 

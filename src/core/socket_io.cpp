@@ -214,4 +214,49 @@ uint64_t raise_descriptor_limit()
 #endif
 }
 
+PollWakeup::PollWakeup()
+{
+#ifndef _WIN32
+	std::array<int, 2> fds{};
+	if (pipe(fds.data()) != 0)
+		return;
+	read_ = fds[0];
+	write_ = fds[1];
+	for (const int fd : fds) {
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK);
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+	}
+#endif
+}
+
+PollWakeup::~PollWakeup()
+{
+#ifndef _WIN32
+	if (read_ >= 0)
+		::close(read_);
+	if (write_ >= 0)
+		::close(write_);
+#endif
+}
+
+void PollWakeup::signal() const
+{
+#ifndef _WIN32
+	if (write_ >= 0) {
+		const char byte = 1;
+		// A full pipe already holds a wake-up: nothing is lost when this write fails.
+		[[maybe_unused]] const ssize_t n = ::write(write_, &byte, 1);
+	}
+#endif
+}
+
+void PollWakeup::drain() const
+{
+#ifndef _WIN32
+	std::array<char, 256> bytes{};
+	while (read_ >= 0 && ::read(read_, bytes.data(), bytes.size()) > 0) {
+	}
+#endif
+}
+
 } // namespace sse_audio::net

@@ -54,4 +54,24 @@ socket_t move_above(socket_t sock, int floor);
 // Raises the soft limit of open descriptors to the hard limit: every listener holds one. Returns the new limit.
 uint64_t raise_descriptor_limit();
 
+// Wakes a thread that sleeps in poll(): the thread polls fd() for reading along with its sockets, others call
+// signal(). POSIX: a non-blocking pipe. Windows has no pipe that WSAPoll takes: fd() is invalid there and the poll
+// loop uses a short timeout instead.
+class PollWakeup {
+public:
+	PollWakeup();
+	~PollWakeup();
+	PollWakeup(const PollWakeup &) = delete;
+	PollWakeup &operator=(const PollWakeup &) = delete;
+
+	void signal() const;
+	// The polling thread, once fd() was readable: empties the pipe so the next poll sleeps again.
+	void drain() const;
+	[[nodiscard]] int fd() const { return read_; }
+
+private:
+	int read_ = -1;
+	int write_ = -1;
+};
+
 } // namespace sse_audio::net

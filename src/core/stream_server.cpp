@@ -1,6 +1,7 @@
 #include "stream_server.hpp"
 
 #include "listener_admission.hpp"
+#include "request_gate.hpp"
 #include "sse_format.hpp"
 #include "takeover_server.hpp"
 #include "thread_name.hpp"
@@ -44,30 +45,6 @@ std::string stream_response_head(ListenerKind kind)
 		"X-Content-Type-Options: nosniff\r\n"
 		"Connection: close\r\n\r\n";
 	return head;
-}
-
-const char *reason_phrase(int status)
-{
-	switch (status) {
-	case 400:
-		return "Bad Request";
-	case 401:
-		return "Unauthorized";
-	case 404:
-		return "Not Found";
-	case 405:
-		return "Method Not Allowed";
-	case 413:
-		return "Payload Too Large";
-	case 429:
-		return "Too Many Requests";
-	case 414:
-		return "URI Too Long";
-	case 503:
-		return "Service Unavailable";
-	default:
-		return status >= 500 ? "Server Error" : "Error";
-	}
 }
 
 nlohmann::json to_json(const LatencySummary &s)
@@ -184,12 +161,8 @@ void StreamServer::install_routes()
 		handle_stream(req, res, ListenerKind::Mp3);
 	});
 	http_->Get("/status.json", [this](const httplib::Request &req, httplib::Response &res) {
-		if (!authorized(req)) {
-			rejected_auth_.fetch_add(1);
-			res.status = 401;
-			res.set_content("Unauthorized\n", "text/plain");
+		if (!admit_key(req, res))
 			return;
-		}
 		res.set_header("Cache-Control", "no-cache");
 		res.set_header("Access-Control-Allow-Origin", "*");
 		res.set_content(status_json(), "application/json");
@@ -206,9 +179,20 @@ void StreamServer::install_routes()
 	});
 	http_->set_error_handler([](const httplib::Request &, httplib::Response &res) {
 		if (res.body.empty())
-			res.set_content(std::to_string(res.status) + " " + reason_phrase(res.status) + "\n",
+			res.set_content(std::to_string(res.status) + " " + http_status_text(res.status) + "\n",
 					"text/plain");
 	});
+}
+
+bool StreamServer::admit_key(const httplib::Request &req, httplib::Response &res)
+{
+	if (authorized(req))
+		return true;
+	// No detail: which part was wrong is nobody's business.
+	rejected_auth_.fetch_add(1);
+	res.status = 401;
+	res.set_content("Unauthorized\n", "text/plain");
+	return false;
 }
 
 bool StreamServer::authorized(const httplib::Request &req) const
@@ -225,12 +209,8 @@ bool StreamServer::authorized(const httplib::Request &req) const
 
 void StreamServer::handle_stream(const httplib::Request &req, httplib::Response &res, ListenerKind kind)
 {
-	if (!authorized(req)) {
-		rejected_auth_.fetch_add(1);
-		res.status = 401;
-		res.set_content("Unauthorized\n", "text/plain");
+	if (!admit_key(req, res))
 		return;
-	}
 	set_stream_headers(res);
 	res.set_header("Content-Type", kind == ListenerKind::Sse ? "text/event-stream" : "audio/mpeg");
 	if (req.method == "HEAD")

@@ -94,6 +94,8 @@ public:
 private:
 	void install_routes();
 	bool authorized(const httplib::Request &req) const;
+	// Answers 401 (counted) when the request lacks the access key; true when it may go on.
+	bool admit_key(const httplib::Request &req, httplib::Response &res);
 	void handle_stream(const httplib::Request &req, httplib::Response &res, ListenerKind kind);
 
 	ServerConfig config_;

@@ -1,6 +1,7 @@
 #include "stream_settings.hpp"
 
 #include "mp3_encoder.hpp"
+#include "relay_url.hpp"
 
 #include <algorithm>
 
@@ -109,6 +110,24 @@ std::vector<SettingsProblem> validate_settings(const StreamSettings &s)
 		problems.push_back({"title", "Title may hold at most " +
 						     std::to_string(StreamSettings::kMaxTitleBytes) +
 						     " bytes of UTF-8 text without control characters"});
+	if (s.max_listeners_per_address < 0 ||
+	    s.max_listeners_per_address > StreamSettings::kMaxListenersPerAddressLimit)
+		problems.push_back({"max_listeners_per_address",
+				    "Maximum listeners per address must be between 0 (no limit) and " +
+					    std::to_string(StreamSettings::kMaxListenersPerAddressLimit) + " (got " +
+					    std::to_string(s.max_listeners_per_address) + ")"});
+	if (!s.relay_url.empty()) {
+		if (const auto url = parse_relay_url(s.relay_url); !url)
+			problems.push_back({"relay_url", url.error()});
+	}
+	if (s.relay_key.size() > kMaxKeyLength ||
+	    !std::all_of(s.relay_key.begin(), s.relay_key.end(), is_key_character))
+		problems.push_back({"relay_key", "Relay key may hold at most 128 characters, each a letter, a digit, "
+						 "'-', '_', '.' or '~'"});
+	if (!s.serve_listeners && s.relay_url.empty())
+		problems.push_back({"serve_listeners",
+				    "Listeners must be served by the plugin, the relay or both: set a "
+				    "relay URL or serve listeners"});
 	return problems;
 }
 

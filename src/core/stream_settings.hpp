@@ -14,10 +14,12 @@ struct StreamSettings {
 	static constexpr int kDefaultBitrate = 128;
 	static constexpr int kDefaultTimeout = 15;
 	static constexpr int kDefaultMaxListeners = 100;
+	static constexpr int kDefaultMaxListenersPerAddress = 16;
 
 	static constexpr int kMinTimeout = 2;
 	static constexpr int kMaxTimeout = 300;
 	static constexpr int kMaxMaxListeners = 1000;
+	static constexpr int kMaxListenersPerAddressLimit = 1000;
 	static constexpr int kMixerTracks = 6;
 	static constexpr size_t kMaxTitleBytes = 200;
 
@@ -30,6 +32,14 @@ struct StreamSettings {
 	int max_listeners = kDefaultMaxListeners;
 	std::string access_key; // empty = open to anyone who has the URL
 	std::string title;      // the stream's name shown by the player (UTF-8); empty = the host's default
+	// Streams one network address may hold at once (0 = no limit), so one machine cannot take every slot.
+	int max_listeners_per_address = kDefaultMaxListenersPerAddress;
+
+	// Relay mode (deploy/nginx, docs/scale-out.md): every event is also published to this nchan publisher
+	// location (http:// only); empty = off.
+	std::string relay_url;
+	std::string relay_key;       // sent to the relay as `Authorization: Bearer <key>`; empty = none
+	bool serve_listeners = true; // false: listeners are served by the relay only; the plugin opens no port
 };
 
 // One refused field and why; `field` is the settings key (`port`, `bitrate`, ...).

@@ -74,6 +74,36 @@ bool load_system_plugin(const HostOptions &o, const std::string &name)
 	return load_module(bin, o.obs_plugin_data + "/" + name);
 }
 
+struct FoundModule {
+	std::string bin;
+	std::string data;
+};
+
+void take_first_sse_module(void *param, const struct obs_module_info2 *info)
+{
+	auto *found = static_cast<FoundModule *>(param);
+	if (found->bin.empty() && std::string(info->name) == "obs-sse-audio") {
+		// libobs's own paths may hold doubled slashes (Debian's is /usr//lib/...): printed for people to read.
+		found->bin = std::filesystem::path(info->bin_path).lexically_normal().string();
+		found->data = std::filesystem::path(info->data_path).lexically_normal().string();
+	}
+}
+
+// Looks for the plugin as OBS 29 does: libobs's own search paths (the system plugin folders it was built with),
+// plus the per-user folder that OBS's frontend adds (~/.config/obs-studio/plugins/%module%/bin/64bit and /data).
+// A package that installs somewhere OBS never looks is not found here either.
+FoundModule find_installed_module()
+{
+	char user[512];
+	if (os_get_config_path(user, sizeof(user), "obs-studio/plugins/%module%") > 0) {
+		const std::string base = user;
+		obs_add_module_path((base + "/bin/64bit").c_str(), (base + "/data").c_str());
+	}
+	FoundModule found;
+	obs_find_modules2(take_first_sse_module, &found);
+	return found;
+}
+
 obs_source_t *create_input(const HostOptions &o)
 {
 	obs_data_t *settings = obs_data_create();
@@ -122,6 +152,14 @@ obs_data_t *output_settings(const HostOptions &o)
 		obs_data_set_string(s, "access_key", o.access_key->c_str());
 	if (o.title)
 		obs_data_set_string(s, "title", o.title->c_str());
+	if (o.max_listeners_per_address)
+		obs_data_set_int(s, "max_listeners_per_address", *o.max_listeners_per_address);
+	if (o.relay_url)
+		obs_data_set_string(s, "relay_url", o.relay_url->c_str());
+	if (o.relay_key)
+		obs_data_set_string(s, "relay_key", o.relay_key->c_str());
+	if (o.serve_listeners)
+		obs_data_set_bool(s, "serve_listeners", *o.serve_listeners);
 	return s;
 }
 
@@ -203,7 +241,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	const HostOptions &o = *options;
-	if (!std::filesystem::exists(o.module_path)) {
+	if (!o.find_module && !std::filesystem::exists(o.module_path)) {
 		std::cerr << "obs-sse-audio-host: plugin module not found: " << o.module_path
 			  << " (build and install it, or pass --module)\n";
 		return 2;
@@ -225,7 +263,9 @@ int main(int argc, char **argv)
 	do {
 		struct obs_audio_info audio = {};
 		audio.samples_per_sec = static_cast<uint32_t>(o.sample_rate);
-		audio.speakers = SPEAKERS_STEREO;
+		audio.speakers = o.speaker_channels == 1   ? SPEAKERS_MONO
+				 : o.speaker_channels == 6 ? SPEAKERS_5POINT1
+							   : SPEAKERS_STEREO;
 		if (!obs_reset_audio(&audio)) {
 			say("error: libobs could not set up audio");
 			exit_code = 1;
@@ -250,7 +290,20 @@ int main(int argc, char **argv)
 		}
 
 		register_tone_source();
-		if (!load_module(o.module_path, o.module_data)) {
+		std::string module_path = o.module_path;
+		std::string module_data = o.module_data;
+		if (o.find_module) {
+			const FoundModule found = find_installed_module();
+			if (found.bin.empty()) {
+				say("error: OBS's plugin folders hold no obs-sse-audio module");
+				exit_code = 1;
+				break;
+			}
+			module_path = found.bin;
+			module_data = found.data;
+			say("module: " + module_path + " (data: " + module_data + ")");
+		}
+		if (!load_module(module_path, module_data)) {
 			exit_code = 1;
 			break;
 		}

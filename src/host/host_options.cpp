@@ -46,15 +46,20 @@ std::string host_usage()
 	       "  --file PATH          an audio file, looped (needs OBS's obs-ffmpeg plugin)\n"
 	       "  --capture [DEVICE]   a PulseAudio source (needs OBS's linux-pulseaudio plugin; default: default)\n"
 	       "  --sample-rate HZ     OBS's audio rate: 48000 (default) or 44100\n"
+	       "  --speakers LAYOUT    OBS's speaker layout: mono, stereo (default) or 5.1\n"
 	       "\n"
 	       "Output settings (default: the plugin's):\n"
 	       "  --port N  --bitrate KBPS  --timeout S  --mixer TRACK(1-6)  --max-listeners N\n"
 	       "  --bind ADDRESS  --key ACCESS_KEY  --title TEXT (the stream's title shown by the player)\n"
+	       "  --max-listeners-per-address N (0: no limit)\n"
+	       "  --relay-url URL  --relay-key KEY  --no-serve (listeners through the relay only)\n"
 	       "\n"
 	       "Paths:\n"
 	       "  --module PATH        obs-sse-audio.so (default: " SSE_AUDIO_DEFAULT_MODULE ")\n"
 	       "  --data PATH          the plugin's data folder (default: " SSE_AUDIO_DEFAULT_MODULE_DATA ")\n"
 	       "  --obs-plugins PATH   OBS's plugin folder (default: " SSE_AUDIO_OBS_PLUGINS ")\n"
+	       "  --find-module        find obs-sse-audio where OBS does (its system plugin folders, then\n"
+	       "                       ~/.config/obs-studio/plugins) instead of --module and --data\n"
 	       "\n"
 	       "  --duration S         stop after S seconds (default: run until quit)\n"
 	       "\n"
@@ -120,6 +125,20 @@ std::optional<HostOptions> parse_host_options(int argc, char **argv, std::string
 				return std::nullopt;
 			}
 			o.sample_rate = *rate;
+		} else if (arg == "--speakers") {
+			const auto text = value();
+			if (!text)
+				return std::nullopt;
+			if (*text == "mono") {
+				o.speaker_channels = 1;
+			} else if (*text == "stereo") {
+				o.speaker_channels = 2;
+			} else if (*text == "5.1") {
+				o.speaker_channels = 6;
+			} else {
+				error = "--speakers must be mono, stereo or 5.1";
+				return std::nullopt;
+			}
 		} else if (arg == "--port") {
 			if (!int_value(o.port))
 				return std::nullopt;
@@ -150,6 +169,16 @@ std::optional<HostOptions> parse_host_options(int argc, char **argv, std::string
 			if (!text)
 				return std::nullopt;
 			o.title = *text;
+		} else if (arg == "--max-listeners-per-address") {
+			if (!int_value(o.max_listeners_per_address))
+				return std::nullopt;
+		} else if (arg == "--relay-url" || arg == "--relay-key") {
+			const auto text = value();
+			if (!text)
+				return std::nullopt;
+			(arg == "--relay-url" ? o.relay_url : o.relay_key) = *text;
+		} else if (arg == "--no-serve") {
+			o.serve_listeners = false;
 		} else if (arg == "--module") {
 			const auto text = value();
 			if (!text)
@@ -160,6 +189,8 @@ std::optional<HostOptions> parse_host_options(int argc, char **argv, std::string
 			if (!text)
 				return std::nullopt;
 			o.module_data = *text;
+		} else if (arg == "--find-module") {
+			o.find_module = true;
 		} else if (arg == "--obs-plugins") {
 			const auto text = value();
 			if (!text)

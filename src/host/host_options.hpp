@@ -14,6 +14,7 @@ struct HostOptions {
 	std::string file;                       // --file: an audio file played in a loop by OBS's media source
 	std::string capture_device = "default"; // --capture: a PulseAudio source name
 	int sample_rate = 48000;
+	int speaker_channels = 2; // OBS's speaker layout by its channel count: 1 mono, 2 stereo, 6 for 5.1
 
 	std::optional<int> port;
 	std::optional<int> bitrate;
@@ -23,11 +24,18 @@ struct HostOptions {
 	std::optional<std::string> bind_address;
 	std::optional<std::string> access_key;
 	std::optional<std::string> title;
+	std::optional<int> max_listeners_per_address;
+	std::optional<std::string> relay_url; // relay mode (docs/scale-out.md)
+	std::optional<std::string> relay_key;
+	std::optional<bool> serve_listeners; // --no-serve: the relay serves every listener
 
 	std::string module_path; // obs-sse-audio.so
 	std::string module_data; // its data folder
 	std::string obs_plugins; // OBS's system plugins, for obs-ffmpeg and linux-pulseaudio
 	std::string obs_plugin_data;
+	// --find-module: ignore module_path/module_data and look for the plugin where OBS does (libobs's system
+	// folders, then the per-user folder OBS's frontend adds), so that an installed package can be checked.
+	bool find_module = false;
 	double duration_seconds = 0; // 0: run until "quit", SIGINT or SIGTERM
 	bool show_help = false;
 };

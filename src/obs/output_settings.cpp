@@ -19,6 +19,10 @@ void set_default_settings(obs_data_t *data)
 	obs_data_set_default_int(data, kKeyMaxListeners, defaults.max_listeners);
 	obs_data_set_default_string(data, kKeyAccessKey, defaults.access_key.c_str());
 	obs_data_set_default_string(data, kKeyTitle, defaults.title.c_str());
+	obs_data_set_default_int(data, kKeyMaxListenersPerAddress, defaults.max_listeners_per_address);
+	obs_data_set_default_string(data, kKeyRelayUrl, defaults.relay_url.c_str());
+	obs_data_set_default_string(data, kKeyRelayKey, defaults.relay_key.c_str());
+	obs_data_set_default_bool(data, kKeyServeListeners, defaults.serve_listeners);
 }
 
 StreamSettings settings_from_data(obs_data_t *data)
@@ -37,6 +41,10 @@ StreamSettings settings_from_data(obs_data_t *data)
 	s.max_listeners = read_int(kKeyMaxListeners);
 	s.access_key = obs_data_get_string(data, kKeyAccessKey);
 	s.title = obs_data_get_string(data, kKeyTitle);
+	s.max_listeners_per_address = read_int(kKeyMaxListenersPerAddress);
+	s.relay_url = obs_data_get_string(data, kKeyRelayUrl);
+	s.relay_key = obs_data_get_string(data, kKeyRelayKey);
+	s.serve_listeners = obs_data_get_bool(data, kKeyServeListeners);
 	return s;
 }
 
@@ -50,6 +58,10 @@ void settings_to_data(const StreamSettings &s, obs_data_t *data)
 	obs_data_set_int(data, kKeyMaxListeners, s.max_listeners);
 	obs_data_set_string(data, kKeyAccessKey, s.access_key.c_str());
 	obs_data_set_string(data, kKeyTitle, s.title.c_str());
+	obs_data_set_int(data, kKeyMaxListenersPerAddress, s.max_listeners_per_address);
+	obs_data_set_string(data, kKeyRelayUrl, s.relay_url.c_str());
+	obs_data_set_string(data, kKeyRelayKey, s.relay_key.c_str());
+	obs_data_set_bool(data, kKeyServeListeners, s.serve_listeners);
 }
 
 obs_properties_t *make_output_properties()
@@ -80,6 +92,11 @@ obs_properties_t *make_output_properties()
 			       StreamSettings::kMaxMaxListeners, 1);
 	obs_properties_add_text(props, kKeyAccessKey, obs_module_text("Settings.AccessKey"), OBS_TEXT_PASSWORD);
 	obs_properties_add_text(props, kKeyTitle, obs_module_text("Settings.Title"), OBS_TEXT_DEFAULT);
+	obs_properties_add_int(props, kKeyMaxListenersPerAddress, obs_module_text("Settings.MaxListenersPerAddress"), 0,
+			       StreamSettings::kMaxListenersPerAddressLimit, 1);
+	obs_properties_add_text(props, kKeyRelayUrl, obs_module_text("Settings.RelayUrl"), OBS_TEXT_DEFAULT);
+	obs_properties_add_text(props, kKeyRelayKey, obs_module_text("Settings.RelayKey"), OBS_TEXT_PASSWORD);
+	obs_properties_add_bool(props, kKeyServeListeners, obs_module_text("Settings.ServeListeners"));
 	return props;
 }
 

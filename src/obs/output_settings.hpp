@@ -17,6 +17,13 @@ inline constexpr const char *kKeyMaxListeners = "max_listeners";
 inline constexpr const char *kKeyAccessKey = "access_key";
 // An addition to the contract's keys (docs/protocol.md): the stream's title shown by the player.
 inline constexpr const char *kKeyTitle = "title";
+// Issue 5: streams one address may hold at once (0 = no limit).
+inline constexpr const char *kKeyMaxListenersPerAddress = "max_listeners_per_address";
+// Relay mode (docs/scale-out.md): the nchan publisher URL (empty = off), its key, and whether the plugin also
+// serves listeners itself.
+inline constexpr const char *kKeyRelayUrl = "relay_url";
+inline constexpr const char *kKeyRelayKey = "relay_key";
+inline constexpr const char *kKeyServeListeners = "serve_listeners";
 // What the player shows when no title is set.
 inline constexpr const char *kDefaultTitle = "OBS";
 

@@ -31,6 +31,14 @@ void reset_field(StreamSettings &s, const std::string &field)
 		s.access_key = defaults.access_key;
 	else if (field == kKeyTitle)
 		s.title = defaults.title;
+	else if (field == kKeyMaxListenersPerAddress)
+		s.max_listeners_per_address = defaults.max_listeners_per_address;
+	else if (field == kKeyRelayUrl)
+		s.relay_url = defaults.relay_url;
+	else if (field == kKeyRelayKey)
+		s.relay_key = defaults.relay_key;
+	else if (field == kKeyServeListeners)
+		s.serve_listeners = defaults.serve_listeners;
 }
 
 } // namespace
@@ -50,9 +58,15 @@ PluginSettings load_plugin_settings(const std::string &path, std::vector<Setting
 	settings.start_with_obs = obs_data_get_bool(data, kKeyStartWithObs);
 	obs_data_release(data);
 
-	const auto problems = validate_settings(settings.stream);
+	auto problems = validate_settings(settings.stream);
 	for (const auto &problem : problems)
 		reset_field(settings.stream, problem.field);
+	// A reset can leave a combination refused (a bad relay URL dropped while serving listeners is off): once
+	// more puts that field back too. Defaults are valid, so two rounds settle.
+	for (auto &problem : validate_settings(settings.stream)) {
+		reset_field(settings.stream, problem.field);
+		problems.push_back(std::move(problem));
+	}
 	if (refused)
 		*refused = problems;
 	return settings;

@@ -6,6 +6,7 @@
 #include "audio_channel.hpp"
 #include "output_settings.hpp"
 #include "plugin_log.hpp"
+#include "relay_publisher.hpp"
 #include "stream_server.hpp"
 
 #include <atomic>
@@ -29,7 +30,11 @@ constexpr int kListenerEndPolls = 50;
 class SseOutput {
 public:
 	SseOutput(obs_data_t *settings, obs_output_t *output) : output_(output) { update(settings); }
-	~SseOutput() { stop(); }
+	~SseOutput()
+	{
+		join_failure_thread();
+		stop();
+	}
 	SseOutput(const SseOutput &) = delete;
 	SseOutput &operator=(const SseOutput &) = delete;
 
@@ -49,14 +54,24 @@ public:
 
 private:
 	bool fail_start(const std::string &message);
+	// Removes the audio callback, stops the channel and the server; lifecycle_mutex_ held, capturing_ true.
+	void tear_down(const char *how);
+	// The encoder thread's report of a mid-stream failure: hands the stop to failure_thread_, since stopping
+	// the channel joins the encoder thread.
+	void on_channel_failure(const std::string &message);
+	void stop_after_failure(const std::string &message);
+	void join_failure_thread();
 
 	obs_output_t *output_;
 	std::mutex lifecycle_mutex_; // start, stop and update only; never taken on the audio thread
 	StreamSettings settings_;
 	std::unique_ptr<AudioChannel> channel_;
 	StreamServer server_;
+	std::unique_ptr<RelayPublisher> relay_; // relay mode only
 	size_t connected_mix_ = 0;
 	bool capturing_ = false;
+	std::mutex failure_mutex_; // guards failure_thread_ only
+	std::thread failure_thread_;
 };
 
 bool SseOutput::fail_start(const std::string &message)
@@ -68,6 +83,8 @@ bool SseOutput::fail_start(const std::string &message)
 
 bool SseOutput::start()
 {
+	// Outside lifecycle_mutex_: the failure thread takes that mutex itself.
+	join_failure_thread();
 	std::lock_guard lock(lifecycle_mutex_);
 	if (capturing_)
 		return true;
@@ -83,6 +100,9 @@ bool SseOutput::start()
 	ChannelConfig channel_config;
 	channel_config.sample_rate = static_cast<int>(audio_info.samples_per_sec);
 	channel_config.bitrate_kbps = settings_.bitrate_kbps;
+	channel_config.on_failure = [this](const std::string &message) {
+		on_channel_failure(message);
+	};
 	auto channel = AudioChannel::start(channel_config);
 	if (!channel)
 		return fail_start(channel.error());
@@ -93,6 +113,7 @@ bool SseOutput::start()
 	server_config.port = settings_.port;
 	server_config.timeout_seconds = settings_.timeout_seconds;
 	server_config.max_listeners = settings_.max_listeners;
+	server_config.max_listeners_per_address = settings_.max_listeners_per_address;
 	server_config.access_key = settings_.access_key;
 	server_config.web_root = web_root ? web_root : "";
 	server_config.version = SSE_AUDIO_VERSION;
@@ -100,11 +121,42 @@ bool SseOutput::start()
 	bfree(web_root);
 
 	AudioChannel *raw_channel = channel->get();
-	const Status served =
-		server_.start(server_config, raw_channel->hub(), [raw_channel] { return raw_channel->stats(); });
-	if (!served) {
-		(*channel)->stop();
-		return fail_start(served.error());
+	// Before the server, so that the server's status can read the relay's figures from its first request.
+	if (!settings_.relay_url.empty()) {
+		RelayConfig relay_config;
+		relay_config.url = settings_.relay_url;
+		relay_config.key = settings_.relay_key;
+		relay_config.title = server_config.title;
+		relay_config.version = SSE_AUDIO_VERSION;
+		relay_config.sample_rate = channel_config.sample_rate;
+		relay_config.bitrate_kbps = channel_config.bitrate_kbps;
+		// An unreachable relay is not a start failure: it is retried and shown; only a malformed URL is.
+		auto relay = RelayPublisher::start(relay_config, raw_channel->hub());
+		if (!relay) {
+			(*channel)->stop();
+			return fail_start(relay.error());
+		}
+		relay_ = std::move(*relay);
+	}
+	if (settings_.serve_listeners) {
+		// The relay (started above) outlives the server: both stop in tear_down, the server first.
+		RelayPublisher *raw_relay = relay_.get();
+		const Status served = server_.start(
+			server_config, raw_channel->hub(), [raw_channel] { return raw_channel->stats(); },
+			[raw_relay]() -> std::optional<RelayStats> {
+				if (!raw_relay)
+					return std::nullopt;
+				return raw_relay->stats();
+			});
+		if (!served) {
+			(*channel)->stop();
+			if (relay_) {
+				// The channel's stop closed the hub: the relay tells nginx's listeners it stopped.
+				relay_->stop(std::chrono::milliseconds(500));
+				relay_.reset();
+			}
+			return fail_start(served.error());
+		}
 	}
 	channel_ = std::move(*channel);
 
@@ -127,6 +179,10 @@ bool SseOutput::start()
 		settings_.bind_address.c_str(), settings_.port, settings_.mixer + 1, settings_.bitrate_kbps,
 		audio_info.samples_per_sec, settings_.timeout_seconds, settings_.max_listeners,
 		settings_.access_key.empty() ? "" : ", access key required");
+	if (relay_)
+		SSE_LOG(LOG_INFO, "relaying to %s%s%s", settings_.relay_url.c_str(),
+			settings_.relay_key.empty() ? "" : " with a key",
+			settings_.serve_listeners ? "" : "; listeners are served by the relay only");
 	return true;
 }
 
@@ -135,6 +191,49 @@ void SseOutput::stop()
 	std::lock_guard lock(lifecycle_mutex_);
 	if (!capturing_)
 		return;
+	tear_down("stopped");
+	obs_output_end_data_capture(output_);
+}
+
+void SseOutput::on_channel_failure(const std::string &message)
+{
+	SSE_LOG(LOG_ERROR, "the MP3 encoder failed: %s", message.c_str());
+	std::lock_guard lock(failure_mutex_);
+	if (!failure_thread_.joinable())
+		failure_thread_ = std::thread([this, message] { stop_after_failure(message); });
+}
+
+void SseOutput::stop_after_failure(const std::string &message)
+{
+	{
+		std::lock_guard lock(lifecycle_mutex_);
+		// A stop that came first has already ended the output; OBS must not hear of a second stop.
+		if (!capturing_)
+			return;
+		tear_down("stopped after an encoder error");
+		const std::string text = "The MP3 encoder failed and the stream was stopped: " + message;
+		obs_output_set_last_error(output_, text.c_str());
+	}
+	// Ends data capture and emits OBS's "stop" signal with the error code, as a network output does when its
+	// connection fails; the dock and obs-websocket clients see the output stop with this error. Outside the
+	// mutex: a "stop" handler may start the output again.
+	obs_output_signal_stop(output_, OBS_OUTPUT_ERROR);
+}
+
+void SseOutput::join_failure_thread()
+{
+	std::thread finished;
+	{
+		std::lock_guard lock(failure_mutex_);
+		if (!failure_thread_.joinable() || failure_thread_.get_id() == std::this_thread::get_id())
+			return;
+		finished = std::move(failure_thread_);
+	}
+	finished.join();
+}
+
+void SseOutput::tear_down(const char *how)
+{
 	capturing_ = false;
 	// Once this returns the audio thread is no longer inside receive_audio (libobs holds its input lock while
 	// calling back), so the channel can be stopped safely.
@@ -145,16 +244,28 @@ void SseOutput::stop()
 	// would cut that short, so give them a moment (bounded: a stalled listener must not hold up OBS's exit).
 	for (int i = 0; i < kListenerEndPolls && server_.stats().listeners_now > 0; i++)
 		std::this_thread::sleep_for(std::chrono::milliseconds(10));
-	const ChannelStats channel = channel_->stats();
 	const ServerStats server = server_.stats();
+	// Before the relay goes: /status.json reads the relay's figures while the server runs.
 	server_.stop();
-	obs_output_end_data_capture(output_);
+	if (relay_) {
+		// The relay sends what the channel published last and the stopped event by itself; bounded for an
+		// unreachable relay.
+		relay_->stop(std::chrono::milliseconds(1000));
+		const RelayStats relay = relay_->stats();
+		SSE_LOG(LOG_INFO, "relay %s: %llu events relayed, %llu failed attempts, %llu events lost%s%s", how,
+			static_cast<unsigned long long>(relay.events_relayed),
+			static_cast<unsigned long long>(relay.failed_attempts),
+			static_cast<unsigned long long>(relay.events_lost),
+			relay.last_error.empty() ? "" : "; last error: ", relay.last_error.c_str());
+		relay_.reset();
+	}
+	const ChannelStats channel = channel_->stats();
 
 	SSE_LOG(LOG_INFO,
-		"stopped: %llu events, %llu bytes sent, peak %llu listeners; drops: %llu PCM frames, %llu listener "
+		"%s: %llu events, %llu bytes sent, peak %llu listeners; drops: %llu PCM frames, %llu listener "
 		"skips, %llu listeners timed out; audio callback p50 %llu ns, max %llu ns; encoder %.0fx "
 		"real time%s%s",
-		static_cast<unsigned long long>(channel.events_published),
+		how, static_cast<unsigned long long>(channel.events_published),
 		static_cast<unsigned long long>(server.bytes_sent),
 		static_cast<unsigned long long>(server.listeners_peak),
 		static_cast<unsigned long long>(channel.frames_dropped),
@@ -171,7 +282,8 @@ std::optional<OutputFigures> SseOutput::figures()
 	std::unique_lock lock(lifecycle_mutex_, std::try_to_lock);
 	if (!lock.owns_lock() || !capturing_)
 		return std::nullopt;
-	return OutputFigures{server_.stats(), channel_->stats()};
+	return OutputFigures{server_.stats(), channel_->stats(),
+			     relay_ ? std::optional<RelayStats>(relay_->stats()) : std::nullopt};
 }
 
 void SseOutput::receive_audio(void *param, size_t, struct audio_data *data)

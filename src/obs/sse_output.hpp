@@ -3,6 +3,7 @@
 #include <obs.h>
 
 #include "audio_channel.hpp"
+#include "relay_stats.hpp"
 #include "stream_server.hpp"
 
 #include <optional>
@@ -19,6 +20,7 @@ void register_sse_output();
 struct OutputFigures {
 	ServerStats server;
 	ChannelStats channel;
+	std::optional<RelayStats> relay; // relay mode only
 };
 
 // The figures of `output` when it is an sse_audio_output that is capturing. nullopt when it is stopped, and also

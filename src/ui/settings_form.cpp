@@ -63,6 +63,17 @@ SettingsForm::SettingsForm(QWidget *parent) : QWidget(parent)
 	access_key_->setToolTip(ui_text("Settings.AccessKey.Tooltip"));
 	title_ = make_line_edit("title");
 	title_->setPlaceholderText(QString::fromLatin1(obs::kDefaultTitle));
+	max_listeners_per_address_ = make_line_edit("max_listeners_per_address");
+	max_listeners_per_address_->setToolTip(ui_text("Settings.MaxListenersPerAddress.Tooltip"));
+	relay_url_ = make_line_edit("relay_url");
+	relay_url_->setPlaceholderText(ui_text("Settings.RelayUrl.Placeholder"));
+	relay_url_->setToolTip(ui_text("Settings.RelayUrl.Tooltip"));
+	relay_key_ = make_line_edit("relay_key");
+	relay_key_->setEchoMode(QLineEdit::Password);
+	relay_key_->setToolTip(ui_text("Settings.RelayKey.Tooltip"));
+	serve_listeners_ = new QCheckBox(ui_text("Settings.ServeListeners"));
+	serve_listeners_->setObjectName(QStringLiteral("serve_listeners"));
+	serve_listeners_->setToolTip(ui_text("Settings.ServeListeners.Tooltip"));
 	auto *generate = new QPushButton(ui_text("Settings.AccessKey.Generate"));
 	generate->setObjectName(QStringLiteral("generate_key"));
 	start_with_obs_ = new QCheckBox(ui_text("Settings.StartWithObs"));
@@ -89,7 +100,15 @@ SettingsForm::SettingsForm(QWidget *parent) : QWidget(parent)
 	advanced->addRow(ui_text("Settings.BindAddress"), with_message(bind_address_, "bind_address"));
 	advanced->addRow(ui_text("Settings.MaxListeners"), with_message(max_listeners_, "max_listeners"));
 	advanced->addRow(ui_text("Settings.AccessKey"), with_message(key_row, "access_key"));
+	advanced->addRow(ui_text("Settings.MaxListenersPerAddress"),
+			 with_message(max_listeners_per_address_, "max_listeners_per_address"));
 	advanced->addRow(ui_text("Settings.Title"), with_message(title_, "title"));
+	auto *relay_heading = new QLabel(ui_text("Settings.Relay"));
+	relay_heading->setStyleSheet(QStringLiteral("font-weight: bold;"));
+	advanced->addRow(relay_heading);
+	advanced->addRow(ui_text("Settings.RelayUrl"), with_message(relay_url_, "relay_url"));
+	advanced->addRow(ui_text("Settings.RelayKey"), with_message(relay_key_, "relay_key"));
+	advanced->addRow(with_message(serve_listeners_, "serve_listeners"));
 	advanced->addRow(start_with_obs_);
 	advanced_fields_->setVisible(false);
 
@@ -111,13 +130,15 @@ SettingsForm::SettingsForm(QWidget *parent) : QWidget(parent)
 	layout->addWidget(advanced_);
 	layout->addWidget(advanced_fields_);
 
-	for (QLineEdit *edit : {port_, timeout_, bind_address_, max_listeners_, access_key_, title_})
+	for (QLineEdit *edit : {port_, timeout_, bind_address_, max_listeners_, access_key_, title_,
+				max_listeners_per_address_, relay_url_, relay_key_})
 		connect(edit, &QLineEdit::textEdited, this, &SettingsForm::edited);
 	// Any change counts, also one made by code (show_settings): the dock compares the fields with the settings
 	// in force, so a change back to them simply disables Apply again.
 	for (QComboBox *combo : {bitrate_, mixer_})
 		connect(combo, QOverload<int>::of(&QComboBox::currentIndexChanged), this, &SettingsForm::edited);
 	connect(start_with_obs_, &QCheckBox::toggled, this, &SettingsForm::edited);
+	connect(serve_listeners_, &QCheckBox::toggled, this, &SettingsForm::edited);
 	connect(generate, &QPushButton::clicked, this, &SettingsForm::generate_key);
 }
 
@@ -150,6 +171,10 @@ void SettingsForm::show_settings(const obs::PluginSettings &settings)
 	max_listeners_->setText(QString::number(s.max_listeners));
 	access_key_->setText(QString::fromStdString(s.access_key));
 	title_->setText(QString::fromStdString(s.title));
+	max_listeners_per_address_->setText(QString::number(s.max_listeners_per_address));
+	relay_url_->setText(QString::fromStdString(s.relay_url));
+	relay_key_->setText(QString::fromStdString(s.relay_key));
+	serve_listeners_->setChecked(s.serve_listeners);
 	start_with_obs_->setChecked(settings.start_with_obs);
 	shown_ = settings;
 	clear_problems();
@@ -167,6 +192,10 @@ obs::PluginSettings SettingsForm::read() const
 	s.max_listeners = read_int(max_listeners_);
 	s.access_key = access_key_->text().trimmed().toStdString();
 	s.title = title_->text().trimmed().toStdString();
+	s.max_listeners_per_address = read_int(max_listeners_per_address_);
+	s.relay_url = relay_url_->text().trimmed().toStdString();
+	s.relay_key = relay_key_->text().trimmed().toStdString();
+	s.serve_listeners = serve_listeners_->isChecked();
 	settings.start_with_obs = start_with_obs_->isChecked();
 	return settings;
 }

@@ -1,7 +1,8 @@
 #pragma once
 
 // The dock's settings fields: port, bitrate and timeout, and under "Advanced" the mixer track, bind address,
-// maximum listeners, access key and "start with OBS". Each field has its own message line for refusals.
+// maximum listeners (in all and per address), access key, title, the relay (URL, key, whether this computer also
+// serves listeners) and "start with OBS". Each field has its own message line for refusals.
 
 #include "stream_control.hpp"
 
@@ -52,6 +53,10 @@ private:
 	QLineEdit *max_listeners_;
 	QLineEdit *access_key_;
 	QLineEdit *title_;
+	QLineEdit *max_listeners_per_address_;
+	QLineEdit *relay_url_;
+	QLineEdit *relay_key_;
+	QCheckBox *serve_listeners_;
 	QCheckBox *start_with_obs_;
 	obs::PluginSettings shown_; // read() starts from these, so settings the form has no field for are kept
 	std::map<std::string, QLabel *> messages_; // settings key → its message line

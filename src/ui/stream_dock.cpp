@@ -18,6 +18,10 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#ifndef SSE_AUDIO_VERSION
+#error "SSE_AUDIO_VERSION must be the project version (src/ui/CMakeLists.txt)"
+#endif
+
 namespace sse_audio::ui {
 
 namespace {
@@ -79,6 +83,8 @@ StreamDock::StreamDock(obs::StreamControl &control, AddressSource addresses, QWi
 	bitrate_ = make_value_label("bitrate_now");
 	sent_ = make_value_label("sent");
 	drops_ = make_value_label("drops");
+	relay_ = make_value_label("relay");
+	relay_->setWordWrap(true);
 	auto *drops_label = new QLabel(ui_text("Figures.Drops"));
 	drops_label->setToolTip(ui_text("Figures.Drops.Tooltip"));
 	drops_->setToolTip(drops_label->toolTip());
@@ -88,6 +94,7 @@ StreamDock::StreamDock(obs::StreamControl &control, AddressSource addresses, QWi
 	figures->addRow(ui_text("Figures.Bitrate"), bitrate_);
 	figures->addRow(ui_text("Figures.Sent"), sent_);
 	figures->addRow(drops_label, drops_);
+	figures->addRow(ui_text("Figures.Relay"), relay_);
 
 	auto *layout = new QVBoxLayout(this);
 	layout->addLayout(top);
@@ -97,6 +104,11 @@ StreamDock::StreamDock(obs::StreamControl &control, AddressSource addresses, QWi
 	layout->addWidget(urls_box);
 	layout->addWidget(settings_box);
 	layout->addStretch(1);
+	// Which version is running, for a bug report or a question: the same number as the log and /status.json.
+	auto *about = make_value_label("about");
+	about->setText(ui_text("Dock.About").arg(QStringLiteral(SSE_AUDIO_VERSION)));
+	about->setEnabled(false);
+	layout->addWidget(about);
 
 	form_->show_settings(control_.settings());
 
@@ -147,8 +159,9 @@ void StreamDock::refresh()
 		bitrate_->setText(ui_text("Settings.BitrateValue").arg(f.bitrate_kbps));
 		sent_->setText(format_bytes(f.bytes_sent));
 		drops_->setText(QString::number(f.drops()));
+		relay_->setText(f.relay ? relay_line(*f.relay) : ui_text("Figures.Relay.Off"));
 	} else {
-		for (QLabel *label : {listeners_, bitrate_, sent_, drops_})
+		for (QLabel *label : {listeners_, bitrate_, sent_, drops_, relay_})
 			label->setText(ui_text("Figures.None"));
 	}
 	update_urls();

@@ -57,6 +57,7 @@ private:
 	QLabel *bitrate_;
 	QLabel *sent_;
 	QLabel *drops_;
+	QLabel *relay_;
 	QTimer *timer_;
 };
 

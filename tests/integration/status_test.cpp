@@ -65,6 +65,7 @@ TEST_F(StatusTest, ReportsTheRunningStreamWhileSomeoneListens)
 	SCOPED_TRACE("status.json: " + s.dump());
 
 	EXPECT_EQ(s.at("running"), true);
+	EXPECT_EQ(s.at("version"), SSE_AUDIO_TEST_VERSION) << "the CMake project version, as in the log and the dock";
 	EXPECT_EQ(s.at("sample_rate"), 48000);
 	EXPECT_EQ(s.at("bitrate_kbps"), 128);
 	EXPECT_GE(s.at("listeners").at("now").get<int>(), 1);

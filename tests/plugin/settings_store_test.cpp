@@ -104,6 +104,50 @@ TEST_F(SettingsFile, RefusedValuesFallBackOneByOne)
 	EXPECT_EQ(fields, (std::vector<std::string>{"port", "bitrate", "bind_address", "max_listeners", "access_key"}));
 }
 
+TEST_F(SettingsFile, RelaySettingsAndListenersPerAddressComeBackUnderTheirKeys)
+{
+	PluginSettings s;
+	s.stream.max_listeners_per_address = 3;
+	s.stream.relay_url = "http://127.0.0.1:8080/pub/obs";
+	s.stream.relay_key = "k3y";
+	s.stream.serve_listeners = false;
+	ASSERT_TRUE(save_plugin_settings(s, path_));
+	EXPECT_TRUE(load_plugin_settings(path_) == s);
+
+	std::ifstream file(path_);
+	const auto json = nlohmann::json::parse(file);
+	EXPECT_EQ(json.at("max_listeners_per_address"), 3);
+	EXPECT_EQ(json.at("relay_url"), "http://127.0.0.1:8080/pub/obs");
+	EXPECT_EQ(json.at("relay_key"), "k3y");
+	EXPECT_EQ(json.at("serve_listeners"), false);
+}
+
+TEST_F(SettingsFile, AnOlderFileWithoutTheRelayKeysGetsTheirDefaults)
+{
+	write(R"({"port": 9000})");
+	const PluginSettings s = load_plugin_settings(path_);
+	EXPECT_EQ(s.stream.port, 9000);
+	EXPECT_EQ(s.stream.max_listeners_per_address, 16);
+	EXPECT_TRUE(s.stream.relay_url.empty());
+	EXPECT_TRUE(s.stream.serve_listeners) << "a missing key must not turn the plugin's own listeners off";
+}
+
+TEST_F(SettingsFile, ABadRelayUrlFallsBackWithoutLeavingNobodyServed)
+{
+	write(R"({"relay_url": "https://relay.example.org/pub/obs", "serve_listeners": false,
+		  "max_listeners_per_address": -4})");
+	std::vector<SettingsProblem> refused;
+	const PluginSettings s = load_plugin_settings(path_, &refused);
+	EXPECT_TRUE(s.stream.relay_url.empty());
+	EXPECT_TRUE(s.stream.serve_listeners) << "with the relay URL gone, the plugin must serve listeners again";
+	EXPECT_EQ(s.stream.max_listeners_per_address, 16);
+	EXPECT_TRUE(validate_settings(s.stream).empty());
+	std::vector<std::string> fields;
+	for (const auto &problem : refused)
+		fields.push_back(problem.field);
+	EXPECT_EQ(fields, (std::vector<std::string>{"max_listeners_per_address", "relay_url", "serve_listeners"}));
+}
+
 TEST_F(SettingsFile, UnreadableFileGivesTheDefaults)
 {
 	write("{ this is not json");
@@ -148,6 +192,35 @@ TEST(WebsocketStatus, CarriesStateUrlsAndCounters)
 	EXPECT_EQ(json.at("drops").at("listeners_timed_out"), 3);
 	EXPECT_EQ(json.at("drops").at("rejected_full"), 4);
 	EXPECT_EQ(json.at("error"), "");
+	EXPECT_FALSE(json.contains("relay")) << "no relay object without a relay";
+}
+
+TEST(WebsocketStatus, CarriesTheRelaysState)
+{
+	PluginSettings settings;
+	StreamState state{StreamPhase::Live, 1700000000123, {}};
+	StreamFigures figures;
+	figures.running = true;
+	RelayStats relay;
+	relay.state = RelayStats::State::Retrying;
+	relay.url = "http://127.0.0.1:8080/pub/obs";
+	relay.events_relayed = 41;
+	relay.failed_attempts = 2;
+	relay.events_lost = 3;
+	relay.last_error = "the relay answered HTTP 403 (check the relay key)";
+	figures.relay = relay;
+
+	obs_data_t *data = obs_data_create();
+	write_status(settings, state, figures, {"192.168.0.2"}, data);
+	const auto json = nlohmann::json::parse(obs_data_get_json(data));
+	obs_data_release(data);
+	const auto &r = json.at("relay");
+	EXPECT_EQ(r.at("state"), "retrying");
+	EXPECT_EQ(r.at("url"), "http://127.0.0.1:8080/pub/obs");
+	EXPECT_EQ(r.at("events_relayed"), 41);
+	EXPECT_EQ(r.at("failed_attempts"), 2);
+	EXPECT_EQ(r.at("events_lost"), 3);
+	EXPECT_EQ(r.at("last_error"), "the relay answered HTTP 403 (check the relay key)");
 }
 
 TEST(WebsocketStatus, NamesEveryPhase)

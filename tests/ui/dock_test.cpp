@@ -47,7 +47,8 @@ QString text(const char *key)
 // one appeared.
 void answer_next_question(QMessageBox::StandardButton button, std::shared_ptr<bool> seen)
 {
-	auto *timer = new QTimer;
+	// Owned by the application: when no box ever comes, the timer still goes with it (LeakSanitizer checks).
+	auto *timer = new QTimer(QApplication::instance());
 	auto polls = std::make_shared<int>(0);
 	QObject::connect(timer, &QTimer::timeout, [timer, button, seen, polls] {
 		auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
@@ -361,6 +362,28 @@ private slots:
 		QVERIFY(note);
 	}
 
+	// The dock names the running version (the CMake project version, as the log and /status.json do), in the
+	// user's language.
+	void about_line_shows_the_project_version_data()
+	{
+		QTest::addColumn<QString>("locale");
+		QTest::newRow("English") << "en-US";
+		QTest::newRow("Chinese") << "zh-CN";
+	}
+	void about_line_shows_the_project_version()
+	{
+		QFETCH(QString, locale);
+		QVERIFY(use_locale(locale.toStdString()));
+		make_dock();
+		const QString version = QStringLiteral(SSE_AUDIO_TEST_VERSION);
+		QVERIFY(!version.isEmpty());
+		auto *about = child<QLabel>("about");
+		QVERIFY(about->isVisible());
+		QCOMPARE(about->text(), text("Dock.About").arg(version));
+		QVERIFY2(about->text().contains(version), qPrintable(about->text()));
+		QVERIFY2(missing_keys().count("Dock.About") == 0, "Dock.About is missing from the locale file");
+	}
+
 	void live_figures_refresh_every_second()
 	{
 		make_dock();
@@ -389,6 +412,135 @@ private slots:
 		control_->set_figures(figures);
 		QTRY_COMPARE_WITH_TIMEOUT(child<QLabel>("sent")->text(), QStringLiteral("5.00 GB"), 2500);
 		QCOMPARE(child<QLabel>("listeners")->text(), text("Figures.ListenersValue").arg(7).arg(5));
+	}
+
+	// The output stops by itself while live (its encoder failed): the dock shows why and offers Start again.
+	void an_output_failing_while_live_shows_the_error()
+	{
+		make_dock();
+		click("start_stop");
+		QTRY_COMPARE(child<QPushButton>("start_stop")->text(), text("Dock.Stop"));
+		const std::string why =
+			"The MP3 encoder failed and the stream was stopped: LAME failed to encode (error -2)";
+		control_->set_figures({});
+		control_->set_state({StreamPhase::Error, 0, why});
+		QTRY_COMPARE(child<QLabel>("status")->text(), text("Status.Error").arg(QString::fromStdString(why)));
+		QCOMPARE(child<QPushButton>("start_stop")->text(), text("Dock.Start"));
+		QVERIFY(child<QPushButton>("start_stop")->isEnabled());
+		QCOMPARE(control_->stops, 0); // the dock does not stop what already stopped
+
+		click("start_stop");
+		QCOMPARE(control_->starts, 2);
+		QTRY_COMPARE(child<QPushButton>("start_stop")->text(), text("Dock.Stop"));
+	}
+
+	// Relay mode and listeners per address: the fields round-trip, bad values are refused beside their field.
+	void relay_and_per_address_fields_round_trip()
+	{
+		make_dock();
+		child<QToolButton>("advanced")->setChecked(true);
+		QCOMPARE(child<QLineEdit>("max_listeners_per_address")->text(), QStringLiteral("16"));
+		QCOMPARE(child<QLineEdit>("relay_url")->text(), QString());
+		QCOMPARE(child<QLineEdit>("relay_key")->echoMode(), QLineEdit::Password);
+		QVERIFY(child<QCheckBox>("serve_listeners")->isChecked());
+
+		type_into("max_listeners_per_address", QStringLiteral("1001"));
+		type_into("relay_url", QStringLiteral("https://relay.example.org/pub/obs"));
+		type_into("relay_key", QStringLiteral("not a key"));
+		click("apply");
+		QCOMPARE(control_->applied, 0);
+		QVERIFY(message("max_listeners_per_address")->isVisible());
+		QCOMPARE(message("max_listeners_per_address")->text(), text("Error.MaxListenersPerAddress"));
+		QCOMPARE(message("relay_url")->text(), text("Error.RelayUrl"));
+		QCOMPARE(message("relay_key")->text(), text("Error.RelayKey"));
+		QVERIFY(!message("port")->isVisible());
+
+		// Serving nobody is refused too.
+		type_into("max_listeners_per_address", QStringLiteral("0"));
+		type_into("relay_url", QString());
+		type_into("relay_key", QString());
+		auto *serve = child<QCheckBox>("serve_listeners");
+		QTest::mouseClick(serve, Qt::LeftButton, {}, QPoint(8, serve->height() / 2));
+		QVERIFY(!serve->isChecked());
+		click("apply");
+		QCOMPARE(control_->applied, 0);
+		QCOMPARE(message("serve_listeners")->text(), text("Error.ServeListeners"));
+		QVERIFY(message("serve_listeners")->isVisible());
+
+		type_into("relay_url", QStringLiteral("http://203.0.113.5:8080/pub/obs"));
+		type_into("relay_key", QStringLiteral("k3y-for.nginx"));
+		click("apply");
+		QVERIFY(!message("serve_listeners")->isVisible());
+		const StreamSettings s = control_->settings().stream;
+		QCOMPARE(s.max_listeners_per_address, 0);
+		QCOMPARE(s.relay_url, std::string("http://203.0.113.5:8080/pub/obs"));
+		QCOMPARE(s.relay_key, std::string("k3y-for.nginx"));
+		QVERIFY(!s.serve_listeners);
+		QVERIFY(!child<QPushButton>("apply")->isEnabled());
+
+		dock_.reset();
+		make_dock();
+		QCOMPARE(child<QLineEdit>("max_listeners_per_address")->text(), QStringLiteral("0"));
+		QCOMPARE(child<QLineEdit>("relay_url")->text(), QStringLiteral("http://203.0.113.5:8080/pub/obs"));
+		QCOMPARE(child<QLineEdit>("relay_key")->text(), QStringLiteral("k3y-for.nginx"));
+		QVERIFY(!child<QCheckBox>("serve_listeners")->isChecked());
+	}
+
+	// The relay's state in the live figures, in both languages: connected with its figures, retrying with the
+	// reason, and the failures it went through once it is back.
+	void relay_state_shows_in_the_figures_data() { status_line_names_every_state_data(); }
+	void relay_state_shows_in_the_figures()
+	{
+		QFETCH(QString, locale);
+		QVERIFY(use_locale(locale.toStdString()));
+		make_dock();
+		control_->set_state({StreamPhase::Live, 1, {}});
+		StreamFigures figures;
+		figures.running = true;
+		control_->set_figures(figures);
+		dock_->refresh();
+		QCOMPARE(child<QLabel>("relay")->text(), text("Figures.Relay.Off"));
+
+		sse_audio::RelayStats relay;
+		relay.state = sse_audio::RelayStats::State::Connected;
+		relay.events_relayed = 1234;
+		relay.subscribers = 56;
+		figures.relay = relay;
+		control_->set_figures(figures);
+		dock_->refresh();
+		QCOMPARE(child<QLabel>("relay")->text(), text("Figures.Relay.Connected").arg(1234).arg(56));
+
+		relay.state = sse_audio::RelayStats::State::Retrying;
+		relay.retry_in_ms = 2000;
+		relay.failed_attempts = 3;
+		relay.events_lost = 7;
+		relay.last_error = "cannot reach http://203.0.113.5:8080: Connection";
+		figures.relay = relay;
+		control_->set_figures(figures);
+		dock_->refresh();
+		QCOMPARE(child<QLabel>("relay")->text(), text("Figures.Relay.Retrying")
+								 .arg(QStringLiteral("2.0"))
+								 .arg(QString::fromStdString(relay.last_error)));
+		QCOMPARE(child<QLabel>("drops")->text(), QStringLiteral("7")); // events the relay lost count as drops
+
+		relay.state = sse_audio::RelayStats::State::Connected;
+		figures.relay = relay;
+		control_->set_figures(figures);
+		dock_->refresh();
+		const QString label = child<QLabel>("relay")->text();
+		QVERIFY(label.startsWith(text("Figures.Relay.Connected").arg(1234).arg(56)));
+		QVERIFY2(label.contains(text("Figures.Relay.Failures")
+						.arg(3)
+						.arg(7)
+						.arg(QString::fromStdString(relay.last_error))),
+			 qPrintable(label));
+
+		for (const char *field : {"max_listeners_per_address", "relay_url", "relay_key", "serve_listeners"})
+			QVERIFY(!sse_audio::ui::problem_text(field).isEmpty());
+		QStringList missing;
+		for (const auto &key : missing_keys())
+			missing << QString::fromStdString(key);
+		QCOMPARE(missing.join(QStringLiteral(", ")), QString());
 	}
 };
 
