@@ -16,6 +16,9 @@ packages=(
 )
 if [ "$what" = "test" ]; then
 	packages+=(libgtest-dev googletest libmpg123-dev ffmpeg clang-format clang-tidy curl libzbar-dev libssl-dev xdotool)
+	# The suite builds the project three times (plain, ASan, TSan) plus the fuzzers: ccache makes a re-run on the
+	# same machine, or a fresh clone in another folder, rebuild only what changed.
+	packages+=(ccache)
 	# Browser tests: Debian's browsers, a PulseAudio null sink for their audio clock, Node for playwright/puppeteer.
 	packages+=(chromium firefox-esr pulseaudio)
 	# Relay tests and bench/relay.sh: nginx with nchan, and Redis for two nodes sharing channels.

@@ -120,6 +120,7 @@ class Player {
 		return {
 			state: this.#state,
 			path: this.#path,
+			container: engine?.container ?? null, // Media Source only: 'mpeg', or 'mp4' (MP3 in fragmented MP4)
 			latencyMs: this.#latencyMs(),
 			bufferedMs: engine ? engine.bufferedMs : 0,
 			underruns: this.#counters.underruns,

@@ -1,6 +1,7 @@
-// Playback through Media Source Extensions: one SourceBuffer('audio/mpeg') in 'sequence' mode, so each append
-// follows the previous one whatever the timestamps and a reconnect simply continues the timeline (gapless). Used by
-// Chromium and desktop Safari (MediaSource) and by iOS Safari (ManagedMediaSource).
+// Playback through Media Source Extensions: one SourceBuffer in 'sequence' mode, so each append follows the
+// previous one whatever the timestamps and a reconnect simply continues the timeline (gapless). Used by Chromium and
+// desktop Safari (MediaSource, 'audio/mpeg'), iOS Safari (ManagedMediaSource) and Firefox, whose Media Source takes
+// MP3 only in fragmented MP4 (mp3-fmp4.js wraps each event).
 //
 // Low delay: the first sound starts `target` ms before the newest audio; a RateController nudges playbackRate
 // (pitch preserved by the browser) to hold the buffer there, and a jump to the live edge handles large backlogs.
@@ -8,6 +9,7 @@
 
 import { RateController } from './latency.js';
 import { bufferedAheadS, ElementListeners } from './media-element.js';
+import { MP4_MP3_MIME, Mp3Fmp4Muxer } from './mp3-fmp4.js';
 
 const MP3_MIME = 'audio/mpeg';
 const KEEP_BEHIND_S = 10; // played audio kept behind currentTime; the rest is removed
@@ -15,12 +17,21 @@ const TRIM_SLACK_S = 2; // remove in batches, not after every event
 const MAX_QUEUED_BYTES = 1 << 20; // bytes waiting for the SourceBuffer; beyond this the oldest are dropped
 const CONTROL_INTERVAL_MS = 100;
 
+// The SourceBuffer type a media source class takes MP3 in: plain MP3 where it can, MP3 in fragmented MP4
+// otherwise; null when neither.
+function mp3TypeFor(Source) {
+	if (typeof Source === 'undefined') {
+		return null;
+	}
+	return [MP3_MIME, MP4_MP3_MIME].find((type) => Source.isTypeSupported(type)) ?? null;
+}
+
 // 'mse', 'managed' or null: which kind of media source can take MP3 here.
 export function mediaSourceKind() {
-	if (typeof MediaSource !== 'undefined' && MediaSource.isTypeSupported(MP3_MIME)) {
+	if (mp3TypeFor(globalThis.MediaSource)) {
 		return 'mse';
 	}
-	if (typeof ManagedMediaSource !== 'undefined' && ManagedMediaSource.isTypeSupported(MP3_MIME)) {
+	if (mp3TypeFor(globalThis.ManagedMediaSource)) {
 		return 'managed';
 	}
 	return null;
@@ -47,7 +58,9 @@ export class MseEngine {
 	#mediaSource = null;
 	#sourceBuffer = null;
 	#objectUrl = '';
-	#queue = []; // {bytes, endCaptureMs}
+	#type = MP3_MIME; // the SourceBuffer's
+	#muxer = null; // set when the SourceBuffer takes MP3 in fragmented MP4
+	#queue = []; // {bytes, endCaptureMs, keep}: keep marks an MP4 init segment
 	#queuedBytes = 0;
 	#appendEndCapture = undefined; // capture time at the end of the append in flight
 	#endCaptureMs = null; // capture time of the newest buffered sample's end
@@ -84,6 +97,11 @@ export class MseEngine {
 		return this.#audio.playbackRate;
 	}
 
+	// 'mpeg' or 'mp4': how the MP3 frames reach the SourceBuffer.
+	get container() {
+		return this.#muxer ? 'mp4' : 'mpeg';
+	}
+
 	get currentTime() {
 		return this.#audio.currentTime;
 	}
@@ -113,6 +131,8 @@ export class MseEngine {
 	// Returns the promise of audio.play(); call it from the click handler so the browser counts it as the user's.
 	start() {
 		const Source = this.#kind === 'managed' ? ManagedMediaSource : MediaSource;
+		this.#type = mp3TypeFor(Source);
+		this.#muxer = this.#type === MP4_MP3_MIME ? new Mp3Fmp4Muxer() : null;
 		const mediaSource = new Source();
 		this.#mediaSource = mediaSource;
 		mediaSource.addEventListener('sourceopen', () => this.#onSourceOpen(), { once: true });
@@ -148,10 +168,23 @@ export class MseEngine {
 		if (!this.#mediaSource) {
 			return;
 		}
-		this.#queue.push({ bytes, endCaptureMs: captureMs === null ? null : captureMs + durationMs });
+		const endCaptureMs = captureMs === null ? null : captureMs + durationMs;
+		if (this.#muxer) {
+			const wrapped = this.#muxer.wrap(bytes);
+			if (!wrapped) {
+				return;
+			}
+			if (wrapped.init) {
+				// Never dropped below: every fragment after it needs it.
+				this.#queue.push({ bytes: wrapped.init, endCaptureMs: undefined, keep: true });
+			}
+			bytes = wrapped.fragment;
+		}
+		this.#queue.push({ bytes, endCaptureMs, keep: false });
 		this.#queuedBytes += bytes.byteLength;
 		while (this.#queuedBytes > MAX_QUEUED_BYTES && this.#queue.length > 1) {
-			this.#queuedBytes -= this.#queue.shift().bytes.byteLength;
+			const oldest = this.#queue.findIndex((entry) => !entry.keep);
+			this.#queuedBytes -= this.#queue.splice(oldest, 1)[0].bytes.byteLength;
 		}
 		this.#pump();
 	}
@@ -189,7 +222,7 @@ export class MseEngine {
 			return;
 		}
 		try {
-			const sourceBuffer = this.#mediaSource.addSourceBuffer(MP3_MIME);
+			const sourceBuffer = this.#mediaSource.addSourceBuffer(this.#type);
 			sourceBuffer.mode = 'sequence';
 			sourceBuffer.addEventListener('updateend', () => this.#onUpdateEnd());
 			this.#sourceBuffer = sourceBuffer;
@@ -225,6 +258,7 @@ export class MseEngine {
 		}
 		const chunk = concatBytes(this.#queue.map((entry) => entry.bytes));
 		const endCapture = this.#queue[this.#queue.length - 1].endCaptureMs;
+		const inits = this.#queue.filter((entry) => entry.keep);
 		this.#queue = [];
 		this.#queuedBytes = 0;
 		try {
@@ -233,6 +267,8 @@ export class MseEngine {
 		} catch (error) {
 			if (error.name === 'QuotaExceededError') {
 				// Full despite trimming (a stalled element): drop this chunk and free everything already played.
+				// An init segment in it is needed by every later fragment: it goes first again.
+				this.#queue = inits;
 				this.#removeBefore(this.#audio.currentTime - 1);
 			} else {
 				this.#hooks.onError(error);

@@ -86,6 +86,19 @@ test('reconnects by itself after the host was killed and restarted', TEST, async
 	console.log(`# firefox after host restart: ${JSON.stringify(result.figures)}`);
 });
 
+// On a page served over plain http from a LAN address Firefox has no WebCodecs (secure contexts only): it plays
+// through Media Source, which takes MP3 only in fragmented MP4 there. `?engine=mse` asks for that path on loopback.
+test('plays through Media Source with MP3 in fragmented MP4', TEST, async () => {
+	assert.deepEqual(await page.evaluate(() => window.__pageErrors), [], 'no script errors on the WebCodecs page');
+	await checks.openAndPlay(page, `${host.url}?engine=mse`);
+	const start = await checks.stats(page);
+	assert.equal(start.path, 'mse');
+	assert.equal(start.container, 'mp4');
+	await sleep(2000);
+	const figures = await checks.checkPlaysInRealTime(page, { seconds: 10 });
+	console.log(`# firefox mse (fmp4): first sound ${start.firstSoundMs} ms, ${JSON.stringify(figures)}`);
+});
+
 test('no script errors on the page', async () => {
 	assert.deepEqual(await page.evaluate(() => window.__pageErrors), []);
 });
