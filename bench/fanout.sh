@@ -115,11 +115,14 @@ measure() {
 	local cpu0 t0 cpu1 t1 rss fds
 	cpu0=$(proc_cpu_seconds "$pid")
 	t0=$(date +%s.%N)
-	sleep "$DURATION"
-	cpu1=$(proc_cpu_seconds "$pid")
-	t1=$(date +%s.%N)
+	# Memory and descriptors halfway through, while every listener is surely connected (at the end of the window
+	# the load client is already closing its connections).
+	sleep "$(python3 -c "print($DURATION / 2)")"
 	rss=$(proc_rss_kb "$pid")
 	fds=$(proc_fds "$pid")
+	sleep "$(python3 -c "print($DURATION / 2)")"
+	cpu1=$(proc_cpu_seconds "$pid")
+	t1=$(date +%s.%N)
 	wait "$client" || true
 	python3 - "$work/client.json" "$label" "$n" "$cpu0" "$cpu1" "$t0" "$t1" "$idle0" "$idle1" "$tidle0" "$tidle1" \
 		"$rss_idle" "$rss" "$fds_idle" "$fds" "$BYTES_PER_SECOND" <<'PY'

@@ -68,7 +68,11 @@ class Writer {
 	}
 }
 
-function concat(parts) {
+// One array of all of `parts` (Uint8Arrays), in order; a single part is returned as it is.
+export function concatBytes(parts) {
+	if (parts.length === 1) {
+		return parts[0];
+	}
 	const out = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
 	let offset = 0;
 	for (const part of parts) {
@@ -79,9 +83,9 @@ function concat(parts) {
 }
 
 function box(type, ...children) {
-	const body = concat(children);
+	const body = concatBytes(children);
 	const head = new Writer().u32(8 + body.byteLength).text(type).array;
-	return concat([head, body]);
+	return concatBytes([head, body]);
 }
 
 // A full box: version and flags before the body.
@@ -91,8 +95,8 @@ function fullBox(type, version, flags, body) {
 
 // ISO 14496-1 descriptors: a tag and a length (one byte is enough for everything written here).
 function descriptor(tag, ...children) {
-	const body = concat(children);
-	return concat([new Writer().u8(tag).u8(body.byteLength).array, body]);
+	const body = concatBytes(children);
+	return concatBytes([new Writer().u8(tag).u8(body.byteLength).array, body]);
 }
 
 function matrix(writer) {
@@ -155,11 +159,11 @@ export function initSegment(format) {
 	);
 	const hdlr = fullBox('hdlr', 0, 0, new Writer().u32(0).text('soun').zeros(12).text('SoundHandler').u8(0).array);
 	const dataReference = fullBox('url ', 0, 1, new Uint8Array(0)); // flag 1: the media is in this file
-	const dinf = box('dinf', fullBox('dref', 0, 0, concat([new Writer().u32(1).array, dataReference])));
+	const dinf = box('dinf', fullBox('dref', 0, 0, concatBytes([new Writer().u32(1).array, dataReference])));
 	const emptyTable = new Writer().u32(0).array;
 	const stbl = box(
 		'stbl',
-		fullBox('stsd', 0, 0, concat([new Writer().u32(1).array, sampleEntry(format)])),
+		fullBox('stsd', 0, 0, concatBytes([new Writer().u32(1).array, sampleEntry(format)])),
 		fullBox('stts', 0, 0, emptyTable),
 		fullBox('stsc', 0, 0, emptyTable),
 		fullBox('stsz', 0, 0, new Writer().u32(0).u32(0).array),
@@ -168,7 +172,7 @@ export function initSegment(format) {
 	const minf = box('minf', fullBox('smhd', 0, 0, new Writer().u16(0).u16(0).array), dinf, stbl);
 	const trak = box('trak', tkhd, box('mdia', mdhd, hdlr, minf));
 	const trex = fullBox('trex', 0, 0, new Writer().u32(TRACK_ID).u32(1).u32(0).u32(0).u32(0).array);
-	return concat([ftyp, box('moov', mvhd, trak, box('mvex', trex))]);
+	return concatBytes([ftyp, box('moov', mvhd, trak, box('mvex', trex))]);
 }
 
 // moof + mdat holding `frames` ({offset, length} into `bytes`, each `samplesPerFrame` long) from decode time
@@ -186,8 +190,8 @@ export function mediaSegment(sequence, decodeTime, bytes, frames, samplesPerFram
 	}
 	const trun = fullBox('trun', 0, trunFlags, trunBody.array);
 	const moof = box('moof', mfhd, box('traf', tfhd, tfdt, trun));
-	const payload = concat(frames.map((frame) => bytes.subarray(frame.offset, frame.offset + frame.length)));
-	return concat([moof, box('mdat', payload)]);
+	const payload = concatBytes(frames.map((frame) => bytes.subarray(frame.offset, frame.offset + frame.length)));
+	return concatBytes([moof, box('mdat', payload)]);
 }
 
 // Turns events of whole MP3 frames into what a SourceBuffer(MP4_MP3_MIME) takes: an init segment before the first

@@ -9,7 +9,7 @@
 
 import { RateController } from './latency.js';
 import { bufferedAheadS, ElementListeners } from './media-element.js';
-import { MP4_MP3_MIME, Mp3Fmp4Muxer } from './mp3-fmp4.js';
+import { concatBytes, MP4_MP3_MIME, Mp3Fmp4Muxer } from './mp3-fmp4.js';
 
 const MP3_MIME = 'audio/mpeg';
 const KEEP_BEHIND_S = 10; // played audio kept behind currentTime; the rest is removed
@@ -35,19 +35,6 @@ export function mediaSourceKind() {
 		return 'managed';
 	}
 	return null;
-}
-
-function concatBytes(chunks) {
-	if (chunks.length === 1) {
-		return chunks[0];
-	}
-	const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
-	let offset = 0;
-	for (const chunk of chunks) {
-		out.set(chunk, offset);
-		offset += chunk.byteLength;
-	}
-	return out;
 }
 
 export class MseEngine {

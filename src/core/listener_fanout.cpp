@@ -9,9 +9,7 @@
 #include <deque>
 
 #ifndef _WIN32
-#include <fcntl.h>
 #include <poll.h>
-#include <unistd.h>
 #endif
 
 namespace sse_audio {

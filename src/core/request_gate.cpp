@@ -5,10 +5,8 @@
 #include <array>
 
 #ifndef _WIN32
-#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <unistd.h>
 #endif
 
 namespace sse_audio {

@@ -53,6 +53,17 @@ constexpr int kSendFlags = 0;
 constexpr int kSendFlags = MSG_DONTWAIT; // macOS: SO_NOSIGPIPE is set on the socket instead
 #endif
 
+// After a call that failed: true when it was only interrupted and is to be made again; otherwise marks `result`
+// as would-block or closed.
+bool retry_after_failure(IoResult &result)
+{
+	const int err = last_error();
+	if (is_interrupted(err))
+		return true;
+	(is_would_block(err) ? result.would_block : result.closed) = true;
+	return false;
+}
+
 } // namespace
 
 Readiness wait_ready(socket_t sock, bool for_write, int timeout_ms)
@@ -107,13 +118,8 @@ IoResult send_now(socket_t sock, std::span<const std::string_view> parts)
 			result.bytes = static_cast<size_t>(n);
 			return result;
 		}
-		const int err = last_error();
-		if (is_interrupted(err))
+		if (retry_after_failure(result))
 			continue;
-		if (is_would_block(err))
-			result.would_block = true;
-		else
-			result.closed = true;
 		return result;
 	}
 }
@@ -135,13 +141,8 @@ IoResult receive_now(socket_t sock, std::span<char> buffer)
 			result.closed = true;
 			return result;
 		}
-		const int err = last_error();
-		if (is_interrupted(err))
+		if (retry_after_failure(result))
 			continue;
-		if (is_would_block(err))
-			result.would_block = true;
-		else
-			result.closed = true;
 		return result;
 	}
 }
