@@ -47,8 +47,11 @@ async function startNginx(port) {
 		timeout: 10000,
 	});
 	assert.equal(rendered.status, 0, `render.sh: ${rendered.stderr}`);
+	// As root, nginx's workers would run as `nobody`, which may not reach a checkout inside a private folder
+	// (a fresh clone in a mktemp -d folder): they keep root's identity here so the player's files are readable.
+	const globals = process.getuid?.() === 0 ? 'daemon off; user root;' : 'daemon off;';
 	const child = spawn('nginx', ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log'),
-		'-g', 'daemon off;'], { stdio: 'ignore', detached: true });
+		'-g', globals], { stdio: 'ignore', detached: true });
 	for (let i = 0; i < 100 && child.exitCode === null && !(await canConnect(port)); i++) {
 		await sleep(100);
 	}

@@ -215,8 +215,12 @@ bool NginxNode::start(std::string &error)
 		return false;
 	}
 	const std::string conf = (folder_ / "nginx.conf").string();
+	// Started as root, nginx's workers would run as `nobody`, which may not reach a checkout inside a private
+	// folder (a fresh clone in a mktemp -d folder is 0700): the player's files must be readable wherever the
+	// tests run, so the workers keep root's identity here. deploy/nginx leaves `user` to the system's default.
+	const std::string globals = geteuid() == 0 ? "daemon off; user root;" : "daemon off;";
 	if (!process_.start({"nginx", "-p", folder_.string(), "-c", conf, "-e", (folder_ / "error.log").string(), "-g",
-			     "daemon off;"},
+			     globals},
 			    folder_ / "output.log", error))
 		return false;
 	if (!wait_for_port(options_.port, process_, 10s)) {
