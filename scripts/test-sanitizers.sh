@@ -19,12 +19,9 @@ jobs="$(nproc)"
 fuzz_seconds="${SSE_AUDIO_FUZZ_SECONDS:-30}"
 only="${1:-all}" # asan, tsan, fuzz or all
 
-common=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DSSE_AUDIO_WARNINGS_AS_ERRORS=ON -DSSE_AUDIO_BUILD_BENCH=OFF)
-if command -v ccache >/dev/null; then
-	# Paths relative to the checkout, so that a fresh clone elsewhere reuses what an earlier build compiled.
-	export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
-	common+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
-fi
+source scripts/compiler-cache.sh
+common=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DSSE_AUDIO_WARNINGS_AS_ERRORS=ON -DSSE_AUDIO_BUILD_BENCH=OFF
+	"${compiler_cache[@]}")
 
 reports="$(mktemp -d)"
 trap 'rm -rf "$reports"' EXIT

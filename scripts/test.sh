@@ -11,14 +11,9 @@ jobs="$(nproc)"
 bash scripts/install-deps.sh test
 
 echo "== configure and build ($build)"
-launcher=()
-if command -v ccache >/dev/null; then
-	# Paths relative to the checkout, so that a fresh clone elsewhere reuses what an earlier build compiled.
-	export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
-	launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
-fi
+source scripts/compiler-cache.sh
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSSE_AUDIO_WARNINGS_AS_ERRORS=ON \
-	-DCMAKE_EXPORT_COMPILE_COMMANDS=ON "${launcher[@]}" >/dev/null
+	-DCMAKE_EXPORT_COMPILE_COMMANDS=ON "${compiler_cache[@]}" >/dev/null
 cmake --build "$build" -j"$jobs"
 
 echo "== format (clang-format, .clang-format)"

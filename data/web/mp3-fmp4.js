@@ -56,13 +56,6 @@ class Writer {
 		return this;
 	}
 
-	bytes(array) {
-		for (const value of array) {
-			this.u8(value);
-		}
-		return this;
-	}
-
 	get array() {
 		return Uint8Array.from(this.#bytes);
 	}
