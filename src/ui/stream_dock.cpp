@@ -52,6 +52,8 @@ StreamDock::StreamDock(obs::StreamControl &control, AddressSource addresses, QWi
 	status_->setWordWrap(true);
 	start_stop_ = new QPushButton;
 	start_stop_->setObjectName(QStringLiteral("start_stop"));
+	// Focusing the dock focuses its main button: opened from the Tools menu, Space starts or stops the stream.
+	setFocusProxy(start_stop_);
 	message_ = make_value_label("message");
 	message_->setWordWrap(true);
 	message_->setVisible(false);
@@ -151,7 +153,7 @@ void StreamDock::refresh()
 	status_->setText(status_line(state));
 	const bool running = state.phase == obs::StreamPhase::Live || state.phase == obs::StreamPhase::Starting;
 	start_stop_->setText(ui_text(running ? "Dock.Stop" : "Dock.Start"));
-	start_stop_->setEnabled(state.phase != obs::StreamPhase::Stopping);
+	set_start_stop_enabled(state.phase != obs::StreamPhase::Stopping);
 
 	const obs::StreamFigures f = control_.figures();
 	if (f.running) {
@@ -176,6 +178,25 @@ void StreamDock::update_urls()
 		urls << QString::fromStdString(listener_url(host, s.port, s.access_key));
 	const bool local_only = s.bind_address.rfind("127.", 0) == 0 || s.bind_address == "::1";
 	urls_->set_urls(urls, local_only);
+}
+
+void StreamDock::set_start_stop_enabled(bool enabled)
+{
+	if (enabled == start_stop_->isEnabled())
+		return;
+	if (!enabled) {
+		// Qt hands the focus of a button it disables to the next field (the port), where the key press meant for
+		// Start would type into the field instead. Remember where it went, to take it back.
+		take_focus_back_ = start_stop_->hasFocus();
+		start_stop_->setEnabled(false);
+		focus_lent_to_ = QApplication::focusWidget();
+		return;
+	}
+	start_stop_->setEnabled(true);
+	// Only while the focus is still where Qt put it: a person who clicked elsewhere meanwhile keeps that.
+	if (take_focus_back_ && QApplication::focusWidget() == focus_lent_to_.data())
+		start_stop_->setFocus(Qt::OtherFocusReason);
+	take_focus_back_ = false;
 }
 
 void StreamDock::update_buttons()

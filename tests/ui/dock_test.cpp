@@ -326,6 +326,33 @@ private slots:
 		QTRY_COMPARE(child<QLabel>("status")->text(), text("Status.Stopped"));
 	}
 
+	// Opened from the Tools menu the dock's Start/Stop button has the focus, and keeps it through the moment it is
+	// disabled while stopping: Space stops, Space starts again, and nothing is typed into the port field.
+	void keyboard_stops_and_starts_from_the_button()
+	{
+		make_dock();
+		dock_->activateWindow();
+		QVERIFY(QTest::qWaitForWindowActive(dock_.get()));
+		dock_->setFocus(Qt::ActiveWindowFocusReason);
+		auto *button = child<QPushButton>("start_stop");
+		QTRY_VERIFY(button->hasFocus());
+		control_->set_state({StreamPhase::Live, 1, {}});
+		QTRY_COMPARE(button->text(), text("Dock.Stop"));
+
+		QTest::keyClick(button, Qt::Key_Space);
+		QCOMPARE(control_->stops, 1);
+		control_->set_state({StreamPhase::Stopping, 0, {}});
+		QTRY_VERIFY(!button->isEnabled());
+		QVERIFY(!button->hasFocus()); // Qt moved it on while the button is disabled
+		control_->set_state({StreamPhase::Stopped, 0, {}});
+		QTRY_VERIFY(button->isEnabled());
+		QTRY_VERIFY2(button->hasFocus(), "the button did not take the focus back after stopping");
+
+		QTest::keyClick(QApplication::focusWidget(), Qt::Key_Space);
+		QCOMPARE(control_->starts, 1);
+		QCOMPARE(child<QLineEdit>("port")->text(), QString::number(control_->settings().stream.port));
+	}
+
 	void listener_urls_copy_and_qr_code()
 	{
 		PluginSettings s;
