@@ -8,7 +8,7 @@
 
 namespace sse_audio {
 
-// Everything a streamer can set. Defaults are the contract's (shared/DESIGN.md).
+// Everything a streamer can set. Defaults are the contract's (docs/architecture.md).
 struct StreamSettings {
 	static constexpr int kDefaultPort = 8330;
 	static constexpr int kDefaultBitrate = 128;

@@ -7,7 +7,7 @@
 
 namespace sse_audio::obs {
 
-// Settings keys: part of the contract (shared/DESIGN.md), used by scripts, obs-websocket and saved configs.
+// Settings keys: part of the contract (docs/architecture.md), used by scripts, obs-websocket and saved configs.
 inline constexpr const char *kKeyPort = "port";
 inline constexpr const char *kKeyBitrate = "bitrate";
 inline constexpr const char *kKeyTimeout = "timeout";

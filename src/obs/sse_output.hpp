@@ -12,7 +12,7 @@
 
 namespace sse_audio::obs {
 
-// Output type id: part of the contract (shared/DESIGN.md).
+// Output type id: part of the contract (docs/architecture.md).
 inline constexpr const char *kOutputId = "sse_audio_output";
 
 // What an output type is made with. obs_module_load registers kOutputId with the defaults; tests register the same

@@ -113,6 +113,9 @@ StreamDock::StreamDock(obs::StreamControl &control, AddressSource addresses, QWi
 	layout->addWidget(about);
 
 	form_->show_settings(control_.settings());
+	// A hand-edited settings file can hold values the plugin refuses (and will not start with): mark them at once.
+	if (const auto problems = validate_settings(control_.settings().stream); !problems.empty())
+		form_->show_problems(problems);
 
 	connect(start_stop_, &QPushButton::clicked, this, &StreamDock::start_or_stop);
 	connect(apply_, &QPushButton::clicked, this, &StreamDock::apply_form);

@@ -9,6 +9,7 @@
 
 #include "frame_encoder.hpp"
 #include "host_process.hpp"
+#include "libobs_test_main.hpp"
 #include "mp3_encoder.hpp"
 #include "sse_output.hpp"
 #include "sse_reader.hpp"
@@ -19,26 +20,12 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <future>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
-#include <unistd.h>
 #include <vector>
-
-// What the output asks of its module (OBS_DECLARE_MODULE and OBS_MODULE_USE_DEFAULT_LOCALE define these in the
-// plugin). This program is a module of no folder, which shows the keys themselves; the output types it registers
-// are given the player's files of the repository.
-extern "C" obs_module_t *obs_current_module(void)
-{
-	return nullptr;
-}
-
-extern "C" const char *obs_module_text(const char *key)
-{
-	return key;
-}
 
 namespace sse_audio::obs {
 namespace {
@@ -128,6 +115,10 @@ class TestOutput {
 public:
 	explicit TestOutput(const char *id)
 	{
+		static std::once_flag failing_type;
+		std::call_once(failing_type, [] {
+			register_sse_output(kFailingOutputId, {&make_failing_encoder, test_web_root()});
+		});
 		port_ = itest::pick_free_port();
 		obs_data_t *settings = obs_data_create();
 		obs_data_set_string(settings, "bind_address", "127.0.0.1");
@@ -213,44 +204,6 @@ void expect_streams_ended(std::vector<std::unique_ptr<SseClient>> &listeners, co
 	for (auto &listener : listeners)
 		EXPECT_TRUE(listener->read_to_end(Clock::now() + 3s)) << "a listener's stream did not end " << when;
 }
-
-// libobs itself is started once for the program, with audio at 48 kHz stereo.
-class Libobs : public ::testing::Environment {
-public:
-	void SetUp() override
-	{
-		config_ = std::filesystem::temp_directory_path() / ("sse-audio-stop-test-" + std::to_string(getpid()));
-		ASSERT_TRUE(obs_startup("en-US", config_.c_str(), nullptr));
-		struct obs_audio_info audio = {};
-		audio.samples_per_sec = 48000;
-		audio.speakers = SPEAKERS_STEREO;
-		ASSERT_TRUE(obs_reset_audio(&audio));
-		// libobs creates no output, even an audio-only one, without a video mix: a tiny canvas will do.
-		struct obs_video_info video = {};
-		video.graphics_module = "libobs-opengl";
-		video.fps_num = 30;
-		video.fps_den = 1;
-		video.base_width = video.output_width = 64;
-		video.base_height = video.output_height = 64;
-		video.output_format = VIDEO_FORMAT_NV12;
-		video.colorspace = VIDEO_CS_709;
-		video.range = VIDEO_RANGE_PARTIAL;
-		video.scale_type = OBS_SCALE_BICUBIC;
-		ASSERT_EQ(obs_reset_video(&video), OBS_VIDEO_SUCCESS) << "is there an X display? run under xvfb-run -a";
-		const std::string web_root = std::string(SSE_AUDIO_TEST_DATA) + "/web";
-		register_sse_output(kOutputId, {{}, web_root});
-		register_sse_output(kFailingOutputId, {&make_failing_encoder, web_root});
-	}
-	void TearDown() override
-	{
-		obs_shutdown();
-		std::error_code ec;
-		std::filesystem::remove_all(config_, ec);
-	}
-
-private:
-	std::filesystem::path config_;
-};
 
 // How many stop/release cycles the loop test runs; SSE_AUDIO_STOP_CYCLES asks for more (e.g. a soak by hand).
 int cycle_count()
@@ -429,10 +382,3 @@ TEST(OutputStop, StopWhileStarting)
 
 } // namespace
 } // namespace sse_audio::obs
-
-int main(int argc, char **argv)
-{
-	::testing::InitGoogleTest(&argc, argv);
-	::testing::AddGlobalTestEnvironment(new sse_audio::obs::Libobs);
-	return RUN_ALL_TESTS();
-}

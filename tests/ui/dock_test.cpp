@@ -222,6 +222,24 @@ private slots:
 		QCOMPARE(control_->settings().stream.bind_address, std::string("127.0.0.1"));
 	}
 
+	// Settings the controller read from a hand-edited file and refuses: the dock shows them as they are, with the
+	// reason beside each refused field, and Start refuses them as the output would.
+	void refused_settings_from_the_file_are_marked_when_the_dock_opens()
+	{
+		PluginSettings from_file;
+		from_file.stream.access_key = "has spaces";
+		from_file.stream.bind_address = "localhost";
+		control_->set_settings(from_file);
+		make_dock();
+		QCOMPARE(child<QLineEdit>("access_key")->text(), QStringLiteral("has spaces"));
+		QVERIFY(message("access_key")->isVisible());
+		QCOMPARE(message("access_key")->text(), text("Error.AccessKey"));
+		QVERIFY(message("bind_address")->isVisible());
+		QVERIFY(!message("port")->isVisible());
+		click("start_stop");
+		QCOMPARE(control_->starts, 0);
+	}
+
 	void settings_round_trip()
 	{
 		PluginSettings saved;
