@@ -167,4 +167,15 @@ RequestHeadVerdict RequestHeadScanner::feed(std::string_view bytes)
 	}
 }
 
+std::optional<std::string_view> bearer_token(std::string_view authorization)
+{
+	const size_t space = authorization.find(' ');
+	if (space == std::string_view::npos || !equals_ignoring_case(authorization.substr(0, space), "Bearer"))
+		return std::nullopt;
+	const size_t token = authorization.find_first_not_of(' ', space);
+	if (token == std::string_view::npos)
+		return std::nullopt;
+	return authorization.substr(token);
+}
+
 } // namespace sse_audio

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string_view>
 
 namespace sse_audio {
@@ -47,5 +48,9 @@ private:
 	bool have_request_line_ = false;
 	size_t fields_ = 0;
 };
+
+// The credentials of an `Authorization: Bearer <token>` field value (RFC 6750 over RFC 7235: the scheme is
+// case-insensitive and one or more spaces follow it); nullopt for another scheme or no token.
+std::optional<std::string_view> bearer_token(std::string_view authorization);
 
 } // namespace sse_audio

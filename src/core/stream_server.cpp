@@ -2,6 +2,7 @@
 
 #include "listener_admission.hpp"
 #include "request_gate.hpp"
+#include "request_head.hpp"
 #include "sse_format.hpp"
 #include "takeover_server.hpp"
 #include "thread_name.hpp"
@@ -202,9 +203,8 @@ bool StreamServer::authorized(const httplib::Request &req) const
 	if (req.has_param("key") && keys_equal(config_.access_key, req.get_param_value("key")))
 		return true;
 	const std::string auth = req.get_header_value("Authorization");
-	constexpr std::string_view kBearer = "Bearer ";
-	return auth.size() > kBearer.size() && auth.compare(0, kBearer.size(), kBearer) == 0 &&
-	       keys_equal(config_.access_key, auth.substr(kBearer.size()));
+	const auto token = bearer_token(auth);
+	return token && keys_equal(config_.access_key, std::string(*token));
 }
 
 void StreamServer::handle_stream(const httplib::Request &req, httplib::Response &res, ListenerKind kind)

@@ -7,6 +7,7 @@
 #include "output_settings.hpp"
 #include "plugin_log.hpp"
 #include "relay_publisher.hpp"
+#include "relay_url.hpp"
 #include "stream_server.hpp"
 
 #include <atomic>
@@ -204,7 +205,7 @@ bool SseOutput::start()
 		audio_info.samples_per_sec, settings_.timeout_seconds, settings_.max_listeners,
 		settings_.access_key.empty() ? "" : ", access key required");
 	if (relay_)
-		SSE_LOG(LOG_INFO, "relaying to %s%s%s", settings_.relay_url.c_str(),
+		SSE_LOG(LOG_INFO, "relaying to %s%s%s", relay_url_for_display(settings_.relay_url).c_str(),
 			settings_.relay_key.empty() ? "" : " with a key",
 			settings_.serve_listeners ? "" : "; listeners are served by the relay only");
 	return true;
@@ -292,7 +293,7 @@ void SseOutput::tear_down(const char *how)
 	if (relay_) {
 		// The relay sends what the channel published last and the stopped event by itself; bounded for an
 		// unreachable relay.
-		relay_->stop(std::chrono::milliseconds(1000));
+		relay_->stop(std::chrono::milliseconds(500));
 		const RelayStats relay = relay_->stats();
 		SSE_LOG(LOG_INFO, "relay %s: %llu events relayed, %llu failed attempts, %llu events lost%s%s", how,
 			static_cast<unsigned long long>(relay.events_relayed),
