@@ -105,6 +105,11 @@ RequestHeadVerdict RequestHeadScanner::check_field(std::string_view line)
 		return refuse(413, "this server takes no request body");
 	if (equals_ignoring_case(name, "Content-Length") && trim(value) != "0")
 		return refuse(413, "this server takes no request body");
+	// cpp-httplib answers several ranges with a multipart body built in memory, one copy of the file per range:
+	// a 6 KB header of `0-,0-,...` made a 16 KB file a 32 MB answer. Nothing here needs more than one range (a
+	// media element asks for one, `bytes=0-`), so several are refused before anything is built.
+	if (equals_ignoring_case(name, "Range") && value.find(',') != std::string_view::npos)
+		return refuse(416, "only one range per request is served");
 	return {};
 }
 
