@@ -271,8 +271,10 @@ ServerStats StreamServer::stats() const
 	s.rejected_auth = rejected_auth_.load();
 	if (admission_)
 		s.listeners_peak = admission_->peak();
-	if (http_)
+	if (http_) {
 		s.refused_requests = http_->refused();
+		s.evicted_connections = http_->evicted();
+	}
 	if (fanout_) {
 		const FanoutStats f = fanout_->stats();
 		s.sse_listeners = f.sse_now;
@@ -323,6 +325,7 @@ std::string StreamServer::status_json() const
 		  {"rejected_full", server.rejected_full},
 		  {"rejected_per_address", server.rejected_per_address},
 		  {"refused_requests", server.refused_requests},
+		  {"evicted_connections", server.evicted_connections},
 		  {"rejected_auth", server.rejected_auth}}},
 		{"audio",
 		 {{"frames_in", channel.frames_in},

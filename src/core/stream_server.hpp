@@ -52,6 +52,7 @@ struct ServerStats {
 	uint64_t rejected_full = 0;        // 503: max_listeners reached
 	uint64_t rejected_per_address = 0; // 429: max_listeners_per_address reached
 	uint64_t refused_requests = 0;     // refused before routing: malformed or oversized, too slow, or no room
+	uint64_t evicted_connections = 0;  // silent connections let go to make room for newcomers
 	uint64_t rejected_auth = 0;        // 401: missing or wrong key
 	uint64_t listeners_left = 0;       // streams the listener closed (not a drop)
 	uint64_t listeners_timed_out = 0;  // listeners dropped because their connection accepted nothing for `timeout`

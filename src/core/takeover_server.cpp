@@ -205,6 +205,11 @@ uint64_t TakeoverServer::refused() const
 	return gate_->refused();
 }
 
+uint64_t TakeoverServer::evicted() const
+{
+	return gate_->evicted();
+}
+
 bool TakeoverServer::process_and_close_socket(socket_t sock)
 {
 	gate_->add(sock, {}, false);
