@@ -39,6 +39,8 @@ const char *http_status_text(int status)
 		return "URI Too Long";
 	case 416:
 		return "Range Not Satisfiable";
+	case 421:
+		return "Misdirected Request";
 	case 429:
 		return "Too Many Requests";
 	case 431:
@@ -71,6 +73,7 @@ struct RequestGate::Waiting {
 	std::string received;
 	RequestHeadScanner scanner;
 	bool kept_alive = false;
+	Clock::time_point arrived; // in the gate (again, for a kept-alive connection)
 	Clock::time_point deadline;
 	bool gone = false;
 };
@@ -102,7 +105,8 @@ void RequestGate::add(socket_t sock, std::string received, bool kept_alive)
 	waiting.scanner = RequestHeadScanner(limits_.head);
 	waiting.kept_alive = kept_alive;
 	const bool started = !waiting.received.empty() || !kept_alive;
-	waiting.deadline = Clock::now() + (started ? limits_.request_deadline : limits_.keep_alive_idle);
+	waiting.arrived = Clock::now();
+	waiting.deadline = waiting.arrived + (started ? limits_.request_deadline : limits_.keep_alive_idle);
 	if (stopping_) {
 		net::close_socket(sock);
 		return;
@@ -162,11 +166,15 @@ bool RequestGate::judge(Waiting &waiting)
 
 void RequestGate::admit(std::vector<Waiting> &waiting, Waiting incoming)
 {
-	// Lets go of the oldest silent connection (of `address` when not empty); false when none is silent.
+	// Lets go of the oldest connection that has sent nothing for at least silent_age (of `address`, when given);
+	// false when there is none. A younger one may be a real client whose request is still on its way.
+	const auto now = Clock::now();
 	const auto let_go_oldest_silent = [&](const std::string *address) {
 		for (Waiting &w : waiting) {
 			if (w.gone || !w.received.empty() || (address && w.address != *address))
 				continue;
+			if (now - w.arrived < limits_.silent_age)
+				return false;      // in arrival order: every later one is younger still
 			net::close_socket(w.sock); // it never spoke: there is nobody to answer
 			w.gone = true;             // counted off its address by forget_gone
 			evicted_.fetch_add(1);
@@ -174,13 +182,14 @@ void RequestGate::admit(std::vector<Waiting> &waiting, Waiting incoming)
 		}
 		return false;
 	};
-	const bool room_at_address = per_address_[incoming.address] < limits_.max_per_address ||
-				     let_go_oldest_silent(&incoming.address);
+	// An address over its share makes room from its own silent connections first; while none is old enough it
+	// still gets in if the gate as a whole has room (a crowd behind one NAT joining at once).
+	if (per_address_[incoming.address] >= limits_.max_per_address)
+		let_go_oldest_silent(&incoming.address);
 	size_t live = 0;
 	for (const Waiting &w : waiting)
 		live += w.gone ? 0 : 1;
-	const bool room = room_at_address && (live < limits_.max_connections || let_go_oldest_silent(nullptr));
-	if (!room) {
+	if (live >= limits_.max_connections && !let_go_oldest_silent(nullptr)) {
 		if (per_address_[incoming.address] == 0)
 			per_address_.erase(incoming.address);
 		refused_.fetch_add(1);

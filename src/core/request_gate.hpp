@@ -22,9 +22,13 @@ struct RequestGateLimits {
 	std::chrono::milliseconds request_deadline{5000};
 	std::chrono::milliseconds keep_alive_idle{3000}; // a kept-alive connection's wait for its next request
 	size_t max_connections = 4096;                   // waiting for their request head, in all
-	// Waiting connections from one address. A browser opens a few; a venue's NAT may put many phones behind one
-	// address, but each waits here only until its request head arrives.
+	// Waiting connections from one address before its silent ones are let go for its newcomers. A browser opens
+	// a few; a venue's NAT may put many phones behind one address, but each waits here only until its request
+	// head arrives.
 	size_t max_per_address = 64;
+	// How long a connection must have sent nothing before it may be let go for room: well over a slow network's
+	// round trip, so that a real client whose request is on its way is not mistaken for a silent one.
+	std::chrono::milliseconds silent_age{1000};
 };
 
 // Where connections wait, on one thread and without a worker, until their whole request head has arrived and
@@ -32,9 +36,9 @@ struct RequestGateLimits {
 // A head that is refused gets its 4xx/5xx here; one that does not arrive by the deadline gets 408 (or, on an
 // idle kept-alive connection, a plain close). So a slow or hostile client holds a descriptor, never a thread.
 // When an address has max_per_address connections waiting, or the gate max_connections, a newcomer makes room by
-// the oldest silent connection (one that has sent nothing) being let go, of its own address first: a client that
-// opens connections and says nothing cannot keep anyone else out. Only when nobody is silent is the newcomer
-// refused (503).
+// the oldest silent connection (one that has sent nothing for silent_age) being let go, of its own address first:
+// a client that opens connections and says nothing cannot keep anyone else out for longer than silent_age. Only
+// when the gate is full and nobody has been silent that long is the newcomer refused (503).
 class RequestGate {
 public:
 	// Returns false when it cannot take the connection now (the workers' wait list is full): the gate answers 503.

@@ -40,6 +40,10 @@ struct StreamSettings {
 	std::string relay_url;
 	std::string relay_key;       // sent to the relay as `Authorization: Bearer <key>`; empty = none
 	bool serve_listeners = true; // false: listeners are served by the relay only; the plugin opens no port
+
+	// Pages of other origins that may read the streams and the status (OriginPolicy): empty = the server's own
+	// origin only; a list of origins; `*` = any page and any Host name.
+	std::string allowed_origins;
 };
 
 // One refused field and why; `field` is the settings key (`port`, `bitrate`, ...).

@@ -24,6 +24,8 @@ inline constexpr const char *kKeyMaxListenersPerAddress = "max_listeners_per_add
 inline constexpr const char *kKeyRelayUrl = "relay_url";
 inline constexpr const char *kKeyRelayKey = "relay_key";
 inline constexpr const char *kKeyServeListeners = "serve_listeners";
+// Pages of other origins that may read the streams and the status (empty: the server's own origin only).
+inline constexpr const char *kKeyAllowedOrigins = "allowed_origins";
 // What the player shows when no title is set.
 inline constexpr const char *kDefaultTitle = "OBS";
 

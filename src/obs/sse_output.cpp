@@ -136,6 +136,9 @@ bool SseOutput::start()
 	server_config.max_listeners = settings_.max_listeners;
 	server_config.max_listeners_per_address = settings_.max_listeners_per_address;
 	server_config.access_key = settings_.access_key;
+	// Checked with the rest of the settings above, so the parse succeeds.
+	if (auto origins = OriginPolicy::parse(settings_.allowed_origins))
+		server_config.origins = std::move(*origins);
 	server_config.web_root = type_.web_root;
 	if (server_config.web_root.empty()) {
 		char *web_root = obs_module_file("web");

@@ -480,6 +480,30 @@ private slots:
 	}
 
 	// Relay mode and listeners per address: the fields round-trip, bad values are refused beside their field.
+	// The allowed origins: refused with the reason beside the field when not a list of origins, kept when it is,
+	// and shown again when the dock opens anew.
+	void allowed_origins_round_trip()
+	{
+		make_dock();
+		child<QToolButton>("advanced")->setChecked(true);
+		QCOMPARE(child<QLineEdit>("allowed_origins")->text(), QString());
+		type_into("allowed_origins", QStringLiteral("church.example.org/player"));
+		click("apply");
+		QCOMPARE(control_->applied, 0);
+		QVERIFY(message("allowed_origins")->isVisible());
+		QCOMPARE(message("allowed_origins")->text(), text("Error.AllowedOrigins"));
+
+		type_into("allowed_origins", QStringLiteral("https://church.example.org, http://192.168.1.20:8080"));
+		click("apply");
+		QVERIFY(!message("allowed_origins")->isVisible());
+		QCOMPARE(control_->settings().stream.allowed_origins,
+			 std::string("https://church.example.org, http://192.168.1.20:8080"));
+		dock_.reset();
+		make_dock();
+		QCOMPARE(child<QLineEdit>("allowed_origins")->text(),
+			 QStringLiteral("https://church.example.org, http://192.168.1.20:8080"));
+	}
+
 	void relay_and_per_address_fields_round_trip()
 	{
 		make_dock();

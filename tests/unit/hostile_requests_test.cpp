@@ -464,8 +464,8 @@ TEST_F(HostileRequestsTest, SlowlorisDoesNotStarveOtherClients)
 }
 
 // One address opens far more silent connections than the gate holds (it used to fill the gate: 503 for everyone
-// while the attacker reconnected). Its oldest silent connections are let go to make room, so a newcomer from
-// another address is answered at once, and so is a new listener; the evictions are counted in the status.
+// while the attacker reconnected). Once they have been silent for a second, the oldest are let go to make room,
+// so a newcomer from another address is answered at once, and so is a new listener; evictions are counted.
 TEST_F(HostileRequestsTest, SilentConnectionsFromOneAddressNeverKeepOthersOut)
 {
 	constexpr int kSilent = 600; // more than the gate holds in all here (2 x 20 listeners + 256)
@@ -480,7 +480,9 @@ TEST_F(HostileRequestsTest, SilentConnectionsFromOneAddressNeverKeepOthersOut)
 								 "127.0.1." + std::to_string(1 + i % 200)));
 		ASSERT_TRUE(silent.back()->connected()) << "silent connection from another address " << i;
 	}
-	std::this_thread::sleep_for(200ms); // the gate has taken them all
+	// Connections silent for a second may be let go; younger ones may still be clients whose request is on its
+	// way, and while the gate is full of those a newcomer is refused.
+	std::this_thread::sleep_for(1200ms);
 	for (int probe = 0; probe < 5; probe++) {
 		const auto began = Clock::now();
 		const RawExchange reply = exchange(
@@ -494,7 +496,7 @@ TEST_F(HostileRequestsTest, SilentConnectionsFromOneAddressNeverKeepOthersOut)
 	EXPECT_EQ(listener->head().status, 200);
 	EXPECT_TRUE(listener->read_events(5, Clock::now() + 2s));
 	const ServerStats stats = server_.stats();
-	EXPECT_GE(stats.evicted_connections, static_cast<uint64_t>(kSilent - 64)) << "one address holds 64 at most";
+	EXPECT_GE(stats.evicted_connections, 1u) << "the first probe found the gate full and took a silent one's place";
 	std::cout << "[ figures  ] " << silent.size() << " silent connections: " << stats.evicted_connections
 		  << " let go for room, " << stats.refused_requests << " refused\n";
 }
