@@ -29,7 +29,7 @@ fi
 first_available() {
 	local name
 	for name in "$@"; do
-		if [ -n "$(apt-cache policy "$name" 2>/dev/null | sed -n 's/^ *Candidate: *//p' | grep -v '(none)')" ]; then
+		if apt-cache policy "$name" 2>/dev/null | sed -n 's/^ *Candidate: *//p' | grep -v '(none)' >/dev/null; then
 			echo "$name"
 			return 0
 		fi
@@ -50,7 +50,8 @@ packages=(
 # The dock uses the Qt of the installed OBS, so Qt 5 only where the distribution's OBS is built with it (Debian 12);
 # Qt 6 always (OBS's own builds, and Debian from trixie on).
 packages+=(qt6-base-dev)
-if apt-cache depends obs-studio 2>/dev/null | grep -q 'libqt5'; then
+# (grep reads all: with -q it could stop early and fail apt-cache, and so the pipeline, with SIGPIPE.)
+if apt-cache depends obs-studio 2>/dev/null | grep 'libqt5' >/dev/null; then
 	packages+=(qtbase5-dev)
 fi
 if [ "$what" = "test" ] || [ "$what" = "distro-test" ]; then
@@ -65,8 +66,8 @@ if [ "$what" = "test" ]; then
 	packages+=(chromium firefox-esr pulseaudio)
 	# Relay tests and bench/relay.sh: nginx with nchan, and Redis for two nodes sharing channels.
 	packages+=(nginx libnginx-mod-nchan redis-server)
-	# Fuzzing (scripts/test-sanitizers.sh): Clang, and libFuzzer (Debian 12: libclang-rt-14-dev; later releases:
-	# libclang-rt-dev, for their default Clang).
+	# Fuzzing (scripts/test-sanitizers.sh): Clang, and libFuzzer for it: libclang-rt-dev names the default Clang's
+	# (Debian 12: 14; trixie and sid have no libclang-rt-14-dev); releases without it get the Clang 14 one.
 	packages+=(clang "$(first_available libclang-rt-dev libclang-rt-14-dev)")
 	# The HTTPS reverse-proxy example run for real (tests/security). Where systemd runs, Debian also starts nginx's
 	# default site on port 80: `systemctl disable --now nginx` if that machine should not serve it.

@@ -58,6 +58,7 @@ in_root() {
 	done
 	shift
 	mkdir -p "$root/src" "$root/ccache" "$cache/ccache/$suite"
+	# shellcheck disable=SC2016 # expanded by the bash inside the namespaces
 	unshare --mount --propagation private --pid --kill-child "${unshare_opts[@]}" /bin/bash -c '
 		set -e
 		root="$1" checkout="$2" ccache_dir="$3"
@@ -120,6 +121,7 @@ prepare_root() {
 
 # Inside the root, in a network namespace of its own (loopback only): configure, build with -Werror, run the tests.
 # Its figures go to /build/figures.txt.
+# shellcheck disable=SC2016 # expanded by the bash inside the root
 inner_script='
 set -uo pipefail
 jobs="$1" run_obs="$2" suite="$3"
