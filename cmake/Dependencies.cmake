@@ -43,7 +43,28 @@ if(CPPHTTPLIB_FOUND)
 else()
   find_package(httplib CONFIG REQUIRED)
   target_link_libraries(sse_audio_httplib INTERFACE httplib::httplib)
+  get_target_property(_sse_httplib_hints httplib::httplib INTERFACE_INCLUDE_DIRECTORIES)
 endif()
+# src/core/takeover_server.cpp reshapes cpp-httplib's Server through internals that change between its releases
+# (it is the one file that touches them). Only versions it has been built and tested with are accepted: their
+# version comes from the header the build will use, and reaches that file as SSE_AUDIO_HTTPLIB_VERSION.
+set(SSE_AUDIO_HTTPLIB_TESTED "0.11.4 (Debian 12), 0.18.7 (Debian 13) and 0.41.0 (Debian sid)")
+find_file(SSE_AUDIO_HTTPLIB_HEADER httplib.h HINTS ${CPPHTTPLIB_INCLUDE_DIRS} ${_sse_httplib_hints} NO_CACHE REQUIRED)
+file(STRINGS "${SSE_AUDIO_HTTPLIB_HEADER}" _sse_httplib_define REGEX "^#define CPPHTTPLIB_VERSION \"[0-9.]+\"")
+if(NOT _sse_httplib_define MATCHES "\"([0-9]+)\\.([0-9]+)\\.([0-9]+)\"")
+  message(FATAL_ERROR "obs-sse-audio: no CPPHTTPLIB_VERSION in ${SSE_AUDIO_HTTPLIB_HEADER}")
+endif()
+set(SSE_AUDIO_HTTPLIB_VERSION_STRING "${CMAKE_MATCH_1}.${CMAKE_MATCH_2}.${CMAKE_MATCH_3}")
+math(EXPR SSE_AUDIO_HTTPLIB_VERSION "${CMAKE_MATCH_1} * 1000000 + ${CMAKE_MATCH_2} * 1000 + ${CMAKE_MATCH_3}")
+# From 0.11.4 to 0.41.x: the three tested releases, and the ones between, whose changes to the internals used
+# (0.15, 0.18, 0.19, 0.20) takeover_server.cpp follows.
+if(SSE_AUDIO_HTTPLIB_VERSION LESS 11004 OR SSE_AUDIO_HTTPLIB_VERSION GREATER_EQUAL 42000)
+  message(FATAL_ERROR "obs-sse-audio: cpp-httplib ${SSE_AUDIO_HTTPLIB_VERSION_STRING} (${SSE_AUDIO_HTTPLIB_HEADER}) "
+                      "is outside the tested range 0.11.4 to 0.41.x (tested: ${SSE_AUDIO_HTTPLIB_TESTED}). "
+                      "src/core/takeover_server.cpp uses cpp-httplib internals that change between releases: "
+                      "build it and run the tests with the new version before widening the range here.")
+endif()
+message(STATUS "obs-sse-audio: cpp-httplib ${SSE_AUDIO_HTTPLIB_VERSION_STRING} (${SSE_AUDIO_HTTPLIB_HEADER})")
 
 find_package(nlohmann_json 3.9 REQUIRED)
 

@@ -11,7 +11,7 @@ if(PLATFORM STREQUAL "windows-x64")
   set(prebuilt_file "windows-deps-VERSION-x64.zip")
   set(qt6_file "windows-deps-qt6-VERSION-x64.zip")
   set(obs_file "VERSION.zip")
-  set(obs_configure -G "Visual Studio 17 2022" -A x64 -DOBS_CMAKE_VERSION:STRING=2.0.0 -DCMAKE_ENABLE_SCRIPTING=OFF)
+  set(obs_configure -G "Visual Studio 17 2022" -A x64 -DOBS_CMAKE_VERSION:STRING=3.0.0 -DCMAKE_ENABLE_SCRIPTING=OFF)
   set(obs_install_extra --component obs_libraries)
 elseif(PLATFORM STREQUAL "macos")
   set(arch universal)
@@ -60,10 +60,12 @@ fetch(qt6 "${qt6_file}" "obs-deps-qt6-VERSION-${arch}")
 fetch(obs-studio "${obs_file}" ".")
 set(obs_source "${deps}/obs-studio-${version_obs-studio}")
 
-# libobs and obs-frontend-api only: no OBS plugins, no OBS window.
+# libobs and obs-frontend-api only: no OBS plugins, no OBS window (ENABLE_UI in older OBS sources, ENABLE_FRONTEND
+# in newer ones; the other is ignored).
 execute_process(
   COMMAND "${CMAKE_COMMAND}" -S "${obs_source}" -B "${obs_source}/build_${arch}" ${obs_configure}
-          -DENABLE_PLUGINS:BOOL=OFF -DENABLE_UI:BOOL=OFF -DOBS_VERSION_OVERRIDE:STRING=${version_obs-studio}
+          -DENABLE_PLUGINS:BOOL=OFF -DENABLE_UI:BOOL=OFF -DENABLE_FRONTEND:BOOL=OFF
+          -DOBS_VERSION_OVERRIDE:STRING=${version_obs-studio}
           "-DCMAKE_PREFIX_PATH=${fetched_prebuilt};${fetched_qt6}" COMMAND_ERROR_IS_FATAL ANY)
 execute_process(COMMAND "${CMAKE_COMMAND}" --build "${obs_source}/build_${arch}" --target obs-frontend-api --config
                         Release --parallel COMMAND_ERROR_IS_FATAL ANY)

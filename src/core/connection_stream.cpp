@@ -38,7 +38,8 @@ ConnectionStream::ConnectionStream(socket_t sock, const ConnectionLimits &limits
 	  limits_(limits),
 	  stopping_(stopping),
 	  buffer_(std::move(received)),
-	  deadline_(Clock::now() + std::chrono::milliseconds(limits.request_deadline_ms))
+	  started_(Clock::now()),
+	  deadline_(started_ + std::chrono::milliseconds(limits.request_deadline_ms))
 {
 }
 
@@ -69,17 +70,22 @@ bool ConnectionStream::wait(bool for_write, int timeout_ms) const
 	return false;
 }
 
-bool ConnectionStream::is_readable() const
+bool ConnectionStream::wait_readable() const
 {
-	return buffered_from_ < buffer_.size() || wait(false, limits_.read_timeout_ms);
+	return has_buffered() || wait(false, limits_.read_timeout_ms);
 }
 
-bool ConnectionStream::is_writable() const
+bool ConnectionStream::wait_writable() const
 {
 	return swallow_writes_ || wait(true, limits_.write_timeout_ms);
 }
 
-ssize_t ConnectionStream::read(char *ptr, size_t size)
+int64_t ConnectionStream::elapsed_ms() const
+{
+	return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started_).count();
+}
+
+std::ptrdiff_t ConnectionStream::read(char *ptr, size_t size)
 {
 	if (size == 0)
 		return 0;
@@ -101,13 +107,13 @@ ssize_t ConnectionStream::read(char *ptr, size_t size)
 		return -1; // cpp-httplib then drops the connection without an answer
 	std::memcpy(ptr, buffer_.data() + buffered_from_, n);
 	buffered_from_ += n;
-	return static_cast<ssize_t>(n);
+	return static_cast<std::ptrdiff_t>(n);
 }
 
-ssize_t ConnectionStream::write(const char *ptr, size_t size)
+std::ptrdiff_t ConnectionStream::write(const char *ptr, size_t size)
 {
 	if (swallow_writes_)
-		return static_cast<ssize_t>(size);
+		return static_cast<std::ptrdiff_t>(size);
 	size_t done = 0;
 	while (done < size) {
 		const std::string_view part(ptr + done, size - done);
@@ -118,7 +124,7 @@ ssize_t ConnectionStream::write(const char *ptr, size_t size)
 		if (done < size && !wait(true, limits_.write_timeout_ms))
 			return -1;
 	}
-	return static_cast<ssize_t>(size);
+	return static_cast<std::ptrdiff_t>(size);
 }
 
 void ConnectionStream::get_remote_ip_and_port(std::string &ip, int &port) const

@@ -2,11 +2,10 @@
 
 #include "socket_io.hpp"
 
-#include <httplib.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace sse_audio {
@@ -24,19 +23,28 @@ struct ConnectionLimits {
 // It waits with poll (cpp-httplib 0.11.4 as built by Debian uses select, which breaks past descriptor 1023), in
 // short slices so that a server stop is never held up by a slow client, and enforces ConnectionLimits.
 // Once the connection is taken over for streaming, writes are swallowed: the stream owns the socket from then on.
-class ConnectionStream final : public httplib::Stream {
+// It does not derive from httplib::Stream, whose virtual functions differ between cpp-httplib versions: the
+// adapter in takeover_server.cpp, the one file that knows them, forwards to it.
+class ConnectionStream final {
 public:
 	// `received`: bytes already read from the socket (the request head, checked by RequestGate).
 	ConnectionStream(socket_t sock, const ConnectionLimits &limits, const std::atomic<bool> &stopping,
 			 std::string received);
 
-	bool is_readable() const override;
-	bool is_writable() const override;
-	ssize_t read(char *ptr, size_t size) override;
-	ssize_t write(const char *ptr, size_t size) override;
-	void get_remote_ip_and_port(std::string &ip, int &port) const override;
-	void get_local_ip_and_port(std::string &ip, int &port) const override;
-	socket_t socket() const override { return sock_; }
+	// Whether bytes are buffered, without waiting.
+	[[nodiscard]] bool has_buffered() const { return buffered_from_ < buffer_.size(); }
+	// Whether bytes can be read (buffered, or arriving within the read timeout).
+	[[nodiscard]] bool wait_readable() const;
+	// Whether bytes can be written within the write timeout (always once writes are swallowed).
+	[[nodiscard]] bool wait_writable() const;
+	// Milliseconds since the request started.
+	[[nodiscard]] int64_t elapsed_ms() const;
+	// -1 on error, timeout, stop or an oversized request; 0 once the client has closed.
+	std::ptrdiff_t read(char *ptr, size_t size);
+	std::ptrdiff_t write(const char *ptr, size_t size);
+	void get_remote_ip_and_port(std::string &ip, int &port) const;
+	void get_local_ip_and_port(std::string &ip, int &port) const;
+	[[nodiscard]] socket_t socket() const { return sock_; }
 
 	// Bytes received and not read by cpp-httplib: the start of the next request on a kept-alive connection.
 	std::string take_unread();
@@ -52,6 +60,7 @@ private:
 	std::string buffer_;
 	size_t buffered_from_ = 0;
 	size_t request_bytes_ = 0;
+	std::chrono::steady_clock::time_point started_;
 	std::chrono::steady_clock::time_point deadline_;
 	bool swallow_writes_ = false;
 };

@@ -107,11 +107,11 @@ Status StreamServer::start(const ServerConfig &config, std::shared_ptr<StreamHub
 	limits.connection.write_timeout_ms = config_.timeout_seconds * 1000;
 	limits.gate.max_connections = static_cast<size_t>(config_.max_listeners) * 2 + 256;
 	http_ = std::make_unique<TakeoverServer>(limits);
-	http_->set_payload_max_length(kMaxPayloadBytes);
-	http_->set_tcp_nodelay(true);
+	http_->server().set_payload_max_length(kMaxPayloadBytes);
+	http_->server().set_tcp_nodelay(true);
 	// cpp-httplib's default sets SO_REUSEPORT, which would let a second server share our port silently.
 	// SO_REUSEADDR alone still allows a quick restart while old connections sit in TIME_WAIT.
-	http_->set_socket_options([](socket_t sock) {
+	http_->server().set_socket_options([](socket_t sock) {
 		int yes = 1;
 #ifdef _WIN32
 		setsockopt(sock, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, reinterpret_cast<const char *>(&yes), sizeof(yes));
@@ -122,7 +122,7 @@ Status StreamServer::start(const ServerConfig &config, std::shared_ptr<StreamHub
 	install_routes();
 
 	errno = 0;
-	if (!http_->bind_to_port(config_.bind_address, config_.port)) {
+	if (!http_->server().bind_to_port(config_.bind_address, config_.port)) {
 		const int err = errno;
 		http_.reset();
 		std::string reason = err == EADDRINUSE      ? "the port is already in use by another program"
@@ -144,10 +144,10 @@ Status StreamServer::start(const ServerConfig &config, std::shared_ptr<StreamHub
 	started_ms_ = wall_clock_ms();
 	thread_ = std::thread([this] {
 		set_current_thread_name("sse-http-accept");
-		http_->listen_after_bind();
+		http_->server().listen_after_bind();
 	});
 	// stop() only works once the accept loop runs; wait for it so that an immediate stop cannot be lost.
-	for (int i = 0; i < 2000 && !http_->is_running(); i++)
+	for (int i = 0; i < 2000 && !http_->server().is_running(); i++)
 		std::this_thread::sleep_for(std::chrono::milliseconds(1));
 	running_ = true;
 	return {};
@@ -160,7 +160,7 @@ void StreamServer::stop()
 		return;
 	// New requests first, so that no listener is handed to the fan-out after it stopped; then the listeners.
 	http_->begin_stop();
-	http_->stop();
+	http_->server().stop();
 	if (thread_.joinable())
 		thread_.join();
 	fanout_->stop();
@@ -170,7 +170,7 @@ void StreamServer::install_routes()
 {
 	// Before any route: a Host this server does not serve is a page on another name that points its name here
 	// (DNS rebinding), to which the browser would then grant the server's own origin.
-	http_->set_pre_routing_handler([this](const httplib::Request &req, httplib::Response &res) {
+	http_->server().set_pre_routing_handler([this](const httplib::Request &req, httplib::Response &res) {
 		if (config_.origins.serves_host(req.get_header_value("Host"), own_names_))
 			return httplib::Server::HandlerResponse::Unhandled;
 		rejected_host_.fetch_add(1);
@@ -180,20 +180,20 @@ void StreamServer::install_routes()
 				"text/plain");
 		return httplib::Server::HandlerResponse::Handled;
 	});
-	http_->Get("/stream", [this](const httplib::Request &req, httplib::Response &res) {
+	http_->server().Get("/stream", [this](const httplib::Request &req, httplib::Response &res) {
 		handle_stream(req, res, ListenerKind::Sse);
 	});
-	http_->Get("/stream.mp3", [this](const httplib::Request &req, httplib::Response &res) {
+	http_->server().Get("/stream.mp3", [this](const httplib::Request &req, httplib::Response &res) {
 		handle_stream(req, res, ListenerKind::Mp3);
 	});
-	http_->Get("/status.json", [this](const httplib::Request &req, httplib::Response &res) {
+	http_->server().Get("/status.json", [this](const httplib::Request &req, httplib::Response &res) {
 		if (!admit_key(req, res))
 			return;
 		res.set_header("Cache-Control", "no-cache");
 		set_allow_origin(res, allow_origin(req));
 		res.set_content(status_json(), "application/json");
 	});
-	http_->Get("/[^/]*", [this](const httplib::Request &req, httplib::Response &res) {
+	http_->server().Get("/[^/]*", [this](const httplib::Request &req, httplib::Response &res) {
 		const WebAsset *asset = assets_.find(req.path);
 		if (!asset) {
 			res.status = 404;
@@ -203,7 +203,7 @@ void StreamServer::install_routes()
 		res.set_header("X-Content-Type-Options", "nosniff");
 		res.set_content(asset->body, asset->content_type);
 	});
-	http_->set_error_handler([](const httplib::Request &, httplib::Response &res) {
+	http_->server().set_error_handler([](const httplib::Request &, httplib::Response &res) {
 		if (res.body.empty())
 			res.set_content(std::to_string(res.status) + " " + http_status_text(res.status) + "\n",
 					"text/plain");

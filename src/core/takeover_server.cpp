@@ -1,3 +1,7 @@
+// The one file that touches cpp-httplib's internals: subclasses of Server, TaskQueue and Stream, and the protected
+// process_request and svr_sock_. Their signatures changed after 0.11; CMake reads the version from httplib.h,
+// refuses one outside the tested range and passes it here as SSE_AUDIO_HTTPLIB_VERSION (major * 1000000 +
+// minor * 1000 + patch). The thresholds below are the upstream releases that made each change.
 #include "takeover_server.hpp"
 
 #include "thread_name.hpp"
@@ -12,6 +16,19 @@
 #ifndef _WIN32
 #include <sys/socket.h>
 #endif
+
+#ifndef SSE_AUDIO_HTTPLIB_VERSION
+#error "SSE_AUDIO_HTTPLIB_VERSION is set by CMake (cmake/Dependencies.cmake) from httplib.h"
+#endif
+// 0.15.0: TaskQueue::enqueue returns whether it took the task.
+#define SSE_AUDIO_HTTPLIB_ENQUEUE_RETURNS_BOOL (SSE_AUDIO_HTTPLIB_VERSION >= 15000)
+// 0.18.0: process_request takes the remote and local addresses and ports instead of asking the stream.
+#define SSE_AUDIO_HTTPLIB_REQUEST_TAKES_ADDRESSES (SSE_AUDIO_HTTPLIB_VERSION >= 18000)
+// 0.19.0: Stream::duration, the milliseconds since the request started.
+#define SSE_AUDIO_HTTPLIB_STREAM_HAS_DURATION (SSE_AUDIO_HTTPLIB_VERSION >= 19000)
+// 0.20.0: Stream::is_writable becomes wait_writable, and is_readable (now: bytes buffered, without waiting) gets a
+// waiting twin, wait_readable.
+#define SSE_AUDIO_HTTPLIB_STREAM_WAITS (SSE_AUDIO_HTTPLIB_VERSION >= 20000)
 
 namespace sse_audio {
 
@@ -104,7 +121,18 @@ public:
 		server_.warm_up();
 		server_.workers_ = std::make_unique<Workers>(server_.limits_.workers, server_.limits_.max_waiting);
 	}
-	void enqueue(std::function<void()> fn) override { fn(); }
+#if SSE_AUDIO_HTTPLIB_ENQUEUE_RETURNS_BOOL
+	bool enqueue(std::function<void()> fn) override
+	{
+		fn();
+		return true;
+	}
+#else
+	void enqueue(std::function<void()> fn) override
+	{
+		fn();
+	}
+#endif
 	void shutdown() override
 	{
 		server_.gate_->stop();
@@ -115,17 +143,122 @@ private:
 	TakeoverServer &server_;
 };
 
-TakeoverServer::TakeoverServer(TakeoverServerLimits limits) : limits_(limits)
+// cpp-httplib's Server with its connection handling replaced: an accepted socket goes to the gate, and a worker
+// runs process_request on a whole request head.
+class TakeoverServer::Http final : public httplib::Server {
+public:
+	explicit Http(TakeoverServer &owner) : owner_(owner) {}
+
+	// Runs cpp-httplib's parsing, routing and response writing for one request on `stream`.
+	bool process(httplib::Stream &stream, bool close_connection, bool &connection_closed)
+	{
+#if SSE_AUDIO_HTTPLIB_REQUEST_TAKES_ADDRESSES
+		std::string remote_addr;
+		int remote_port = 0;
+		stream.get_remote_ip_and_port(remote_addr, remote_port);
+		std::string local_addr;
+		int local_port = 0;
+		stream.get_local_ip_and_port(local_addr, local_port);
+		return process_request(stream, remote_addr, remote_port, local_addr, local_port, close_connection,
+				       connection_closed, nullptr);
+#else
+		return process_request(stream, close_connection, connection_closed, nullptr);
+#endif
+	}
+
+	[[nodiscard]] socket_t listening_socket() const
+	{
+		return svr_sock_;
+	}
+
+private:
+	bool process_and_close_socket(socket_t sock) override
+	{
+		owner_.gate_->add(sock, {}, false);
+		return true;
+	}
+
+	TakeoverServer &owner_;
+};
+
+namespace {
+
+// cpp-httplib's view of a ConnectionStream.
+class StreamAdapter final : public httplib::Stream {
+public:
+	explicit StreamAdapter(ConnectionStream &stream) : stream_(stream) {}
+#if SSE_AUDIO_HTTPLIB_STREAM_WAITS
+	bool is_readable() const override
+	{
+		return stream_.has_buffered();
+	}
+	bool wait_readable() const override
+	{
+		return stream_.wait_readable();
+	}
+	bool wait_writable() const override
+	{
+		return stream_.wait_writable();
+	}
+#else
+	bool is_readable() const override
+	{
+		return stream_.wait_readable();
+	}
+	bool is_writable() const override
+	{
+		return stream_.wait_writable();
+	}
+#endif
+#if SSE_AUDIO_HTTPLIB_STREAM_HAS_DURATION
+	time_t duration() const override
+	{
+		return static_cast<time_t>(stream_.elapsed_ms());
+	}
+#endif
+	ssize_t read(char *ptr, size_t size) override
+	{
+		return static_cast<ssize_t>(stream_.read(ptr, size));
+	}
+	ssize_t write(const char *ptr, size_t size) override
+	{
+		return static_cast<ssize_t>(stream_.write(ptr, size));
+	}
+	void get_remote_ip_and_port(std::string &ip, int &port) const override
+	{
+		stream_.get_remote_ip_and_port(ip, port);
+	}
+	void get_local_ip_and_port(std::string &ip, int &port) const override
+	{
+		stream_.get_local_ip_and_port(ip, port);
+	}
+	socket_t socket() const override
+	{
+		return stream_.socket();
+	}
+
+private:
+	ConnectionStream &stream_;
+};
+
+} // namespace
+
+TakeoverServer::TakeoverServer(TakeoverServerLimits limits) : limits_(limits), http_(std::make_unique<Http>(*this))
 {
 	gate_ = std::make_unique<RequestGate>(limits_.gate, [this](socket_t sock, std::string received) {
 		return dispatch(sock, std::move(received));
 	});
-	set_keep_alive_max_count(kAnnouncedKeepAliveMax);
-	set_keep_alive_timeout(std::max<time_t>(
+	http_->set_keep_alive_max_count(kAnnouncedKeepAliveMax);
+	http_->set_keep_alive_timeout(std::max<time_t>(
 		std::chrono::duration_cast<std::chrono::seconds>(limits_.gate.keep_alive_idle).count(), 1));
-	new_task_queue = [this] {
+	http_->new_task_queue = [this] {
 		return new AcceptHandOff(*this);
 	};
+}
+
+httplib::Server &TakeoverServer::server()
+{
+	return *http_;
 }
 
 TakeoverServer::~TakeoverServer()
@@ -143,7 +276,27 @@ class MemoryStream final : public httplib::Stream {
 public:
 	explicit MemoryStream(std::string request) : request_(std::move(request)) {}
 	bool is_readable() const override { return read_ < request_.size(); }
-	bool is_writable() const override { return true; }
+#if SSE_AUDIO_HTTPLIB_STREAM_WAITS
+	bool wait_readable() const override
+	{
+		return read_ < request_.size();
+	}
+	bool wait_writable() const override
+	{
+		return true;
+	}
+#else
+	bool is_writable() const override
+	{
+		return true;
+	}
+#endif
+#if SSE_AUDIO_HTTPLIB_STREAM_HAS_DURATION
+	time_t duration() const override
+	{
+		return 0;
+	}
+#endif
 	ssize_t read(char *ptr, size_t size) override
 	{
 		const size_t n = std::min(size, request_.size() - read_);
@@ -151,7 +304,10 @@ public:
 		read_ += n;
 		return static_cast<ssize_t>(n);
 	}
-	ssize_t write(const char *, size_t size) override { return static_cast<ssize_t>(size); }
+	ssize_t write(const char *, size_t size) override
+	{
+		return static_cast<ssize_t>(size);
+	}
 	void get_remote_ip_and_port(std::string &ip, int &port) const override
 	{
 		ip = "127.0.0.1";
@@ -162,7 +318,10 @@ public:
 		ip = "127.0.0.1";
 		port = 0;
 	}
-	socket_t socket() const override { return 0; }
+	socket_t socket() const override
+	{
+		return 0;
+	}
 
 private:
 	std::string request_;
@@ -179,7 +338,7 @@ void TakeoverServer::warm_up()
 {
 	MemoryStream stream("GET /warm-up.txt HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
 	bool closes = false;
-	process_request(stream, true, closes, nullptr);
+	http_->process(stream, true, closes);
 }
 
 bool TakeoverServer::take_over(Adopt adopt)
@@ -195,8 +354,9 @@ void TakeoverServer::widen_backlog()
 {
 #ifndef _WIN32
 	// Listening again on a listening socket only changes its backlog.
-	if (svr_sock_ != INVALID_SOCKET)
-		::listen(svr_sock_, limits_.listen_backlog);
+	const socket_t sock = http_->listening_socket();
+	if (sock != INVALID_SOCKET)
+		::listen(sock, limits_.listen_backlog);
 #endif
 }
 
@@ -210,12 +370,6 @@ uint64_t TakeoverServer::evicted() const
 	return gate_->evicted();
 }
 
-bool TakeoverServer::process_and_close_socket(socket_t sock)
-{
-	gate_->add(sock, {}, false);
-	return true;
-}
-
 bool TakeoverServer::dispatch(socket_t sock, std::string received)
 {
 	auto shared = std::make_shared<std::string>(std::move(received));
@@ -226,10 +380,11 @@ void TakeoverServer::serve(socket_t sock, std::string received)
 {
 	// The gate made the socket non-blocking; ConnectionStream waits with poll.
 	ConnectionStream stream(sock, limits_.connection, stopping_, std::move(received));
+	StreamAdapter adapter(stream);
 	CurrentRequest current{&stream, {}};
 	t_current = &current;
 	bool client_closes = false;
-	const bool ok = !stopping_ && process_request(stream, false, client_closes, nullptr);
+	const bool ok = !stopping_ && http_->process(adapter, false, client_closes);
 	t_current = nullptr;
 	if (current.adopt) {
 		current.adopt(sock);

@@ -26,12 +26,18 @@ struct TakeoverServerLimits {
 // - a route handler can take its connection over (take_over): the server then neither writes the handler's
 //   response nor closes the socket, but hands it on (to the listener fan-out), so a listener holds no thread;
 // - a kept-alive connection goes back to the gate between requests instead of holding its worker.
-// It relies on cpp-httplib 0.11's Server::process_and_close_socket being virtual and process_request protected
-// (SSLServer overrides the same function).
-class TakeoverServer : public httplib::Server {
+// Reshaping it needs cpp-httplib's internals (Server::process_and_close_socket, process_request, TaskQueue,
+// Stream), which change between its versions. takeover_server.cpp is the one file that touches them, so this
+// header offers the Server only through its public API (server()); CMake builds it for the tested versions only.
+class TakeoverServer {
 public:
 	explicit TakeoverServer(TakeoverServerLimits limits);
-	~TakeoverServer() override;
+	~TakeoverServer();
+	TakeoverServer(const TakeoverServer &) = delete;
+	TakeoverServer &operator=(const TakeoverServer &) = delete;
+
+	// Routes, options, bind_to_port, listen_after_bind, is_running and stop: cpp-httplib's public API.
+	httplib::Server &server();
 
 	using Adopt = std::function<void(socket_t)>;
 	// From a route handler: once the handler returns, the connection's socket goes to `adopt` instead of the
@@ -51,14 +57,16 @@ public:
 private:
 	class Workers;
 	class AcceptHandOff;
+	class Http;
 
-	bool process_and_close_socket(socket_t sock) override;
 	void warm_up();
 	bool dispatch(socket_t sock, std::string received);
 	void serve(socket_t sock, std::string received);
 
 	TakeoverServerLimits limits_;
 	std::atomic<bool> stopping_{false};
+	// First, so destroyed last, as when TakeoverServer derived from it: workers may run its routes until joined.
+	std::unique_ptr<Http> http_;
 	std::unique_ptr<Workers> workers_;
 	std::unique_ptr<RequestGate> gate_;
 };

@@ -4,6 +4,7 @@
 #include "ui_text.hpp"
 
 #include "listener_urls.hpp"
+#include "plugin_log.hpp"
 
 #include <obs-config.h>
 #include <obs-frontend-api.h>
@@ -65,8 +66,15 @@ void install_dock(obs::StreamControl &control)
 	QPointer<QDockWidget> dock;
 
 #if LIBOBS_API_MAJOR_VER >= 30
-	// OBS 30 and later make the QDockWidget themselves, save its state, and list it in the Docks menu.
-	obs_frontend_add_dock_by_id(kDockId, title.toUtf8().constData(), contents);
+	// OBS 30 and later make the QDockWidget themselves, save its state, and list it in the Docks menu. OBS 32's
+	// frontend API no longer exports obs_frontend_add_dock, so this is the only call a build for OBS >= 30 makes.
+	if (!obs_frontend_add_dock_by_id(kDockId, title.toUtf8().constData(), contents)) {
+		// False when a dock with this id exists already (the plugin loaded twice, or another plugin took the id):
+		// OBS did not take the widget, and a Tools entry would open nothing.
+		SSE_LOG(LOG_ERROR, "could not add the dock: OBS already has a dock with the id \"%s\"", kDockId);
+		delete contents;
+		return;
+	}
 	dock = qobject_cast<QDockWidget *>(contents->parentWidget());
 #else
 	// OBS 29 takes a QDockWidget we made; its object name is what OBS saves its place and visibility under.

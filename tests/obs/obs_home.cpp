@@ -94,6 +94,9 @@ bool prepare_obs_home(const fs::path &home, const ObsHomeConfig &config, std::st
 	       << "\n\n[Basic]\nProfile=Untitled\nProfileDir=Untitled\nSceneCollection=Test\nSceneCollectionFile=Test\n"
 	       << "\n[OBSWebSocket]\nFirstLoad=false\nServerEnabled=true\nServerPort=" << config.websocket_port
 	       << "\nAlertsEnabled=false\nAuthRequired=true\nServerPassword=" << config.websocket_password << "\n";
+	// global.ini only: OBS 31 and later read the user's settings (Language, FirstRun, profile, scene collection)
+	// from user.ini, which their first start makes from global.ini. A user.ini written here with this
+	// LastVersion (29.0.2) makes OBS 32 stop at an "Error" dialog before it logs anything.
 	if (!write_text(obs / "global.ini", global.str()))
 		return fail("cannot write global.ini");
 
@@ -115,6 +118,16 @@ bool prepare_obs_home(const fs::path &home, const ObsHomeConfig &config, std::st
 	if (!write_text(plugin_settings_path(home), config.settings_json))
 		return fail("cannot write the plugin's settings");
 	return true;
+}
+
+bool set_obs_language(const fs::path &home, const std::string &language)
+{
+	const fs::path obs = home / ".config" / "obs-studio";
+	// Where OBS 29 and 30 read it, and where OBS 31 and later do once their first start has made user.ini.
+	if (!set_ini_value(obs / "global.ini", "General", "Language", language))
+		return false;
+	std::error_code ec;
+	return !fs::exists(obs / "user.ini", ec) || set_ini_value(obs / "user.ini", "General", "Language", language);
 }
 
 bool set_ini_value(const fs::path &file, const std::string &section, const std::string &key, const std::string &value)

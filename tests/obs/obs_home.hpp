@@ -21,6 +21,10 @@ struct ObsHomeConfig {
 // Writes everything into `home` (which must exist). False with `error` set on any failure.
 bool prepare_obs_home(const std::filesystem::path &home, const ObsHomeConfig &config, std::string *error);
 
+// Sets OBS's interface language in `home`: in global.ini (OBS 29 and 30), and in user.ini where an OBS 31 or later
+// has made it.
+bool set_obs_language(const std::filesystem::path &home, const std::string &language);
+
 // Sets `key` in `[section]` of an INI file (OBS's global.ini), adding the section or the key when missing.
 bool set_ini_value(const std::filesystem::path &file, const std::string &section, const std::string &key,
 		   const std::string &value);

@@ -376,7 +376,7 @@ TEST_F(RealObs, StartsWithObsServesAudioAnswersWebsocketAndExitsCleanly)
 	EXPECT_TRUE(settings.value("start_with_obs", false));
 
 	// ---- Second run, in Chinese: the settings survive, OBS restores the dock where it was ----
-	ASSERT_TRUE(set_ini_value(home_ / ".config" / "obs-studio" / "global.ini", "General", "Language", "zh-CN"));
+	ASSERT_TRUE(set_obs_language(home_, "zh-CN"));
 	const double served_again = launch_and_wait_served(port);
 	ASSERT_GT(served_again, 0);
 	report("OBS restart to stream served (zh-CN): " + std::to_string(served_again) + " s");
