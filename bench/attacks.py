@@ -38,7 +38,7 @@ def connect(port, source, timeout=5.0, receive_buffer=0):
 
 def range_attack(port, stop):
     ranges = ",".join(["0-"] * 2000)  # each range the whole file; 6 KB, under the server's 8 KB line limit
-    request = f"GET /main.js HTTP/1.1\r\nHost: x\r\nRange: bytes={ranges}\r\n\r\n".encode()
+    request = f"GET /main.js HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nRange: bytes={ranges}\r\n\r\n".encode()
     held = []
     for _ in range(16):
         try:
@@ -53,7 +53,7 @@ def range_attack(port, stop):
 
 
 def pipeline_attack(port, stop):
-    request = b"GET /main.js HTTP/1.1\r\nHost: x\r\n\r\n" * 1000
+    request = f"GET /main.js HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode() * 1000
     held = []
     for _ in range(8):
         try:

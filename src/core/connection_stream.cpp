@@ -39,7 +39,8 @@ ConnectionStream::ConnectionStream(socket_t sock, const ConnectionLimits &limits
 	  stopping_(stopping),
 	  buffer_(std::move(received)),
 	  started_(Clock::now()),
-	  deadline_(started_ + std::chrono::milliseconds(limits.request_deadline_ms))
+	  deadline_(started_ + std::chrono::milliseconds(limits.request_deadline_ms)),
+	  response_deadline_(started_ + std::chrono::milliseconds(limits.response_deadline_ms))
 {
 }
 
@@ -121,7 +122,12 @@ std::ptrdiff_t ConnectionStream::write(const char *ptr, size_t size)
 		if (sent.closed)
 			return -1;
 		done += sent.bytes;
-		if (done < size && !wait(true, limits_.write_timeout_ms))
+		if (done == size)
+			break;
+		const auto left =
+			std::chrono::duration_cast<std::chrono::milliseconds>(response_deadline_ - Clock::now());
+		if (left.count() <= 0 ||
+		    !wait(true, static_cast<int>(std::min<int64_t>(left.count(), limits_.write_timeout_ms))))
 			return -1;
 	}
 	return static_cast<std::ptrdiff_t>(size);

@@ -17,6 +17,9 @@ struct ConnectionLimits {
 	int request_deadline_ms = 10000;              // the request must have been read by then
 	size_t max_request_bytes = size_t{64} * 1024; // what cpp-httplib may read for one request
 	int write_timeout_ms = 15000;                 // a response the client takes nothing of this long is abandoned
+	// The whole request, read and answered, within this, however the client trickles: progress does not extend
+	// it, so one client holds a worker for this long at most (the player's largest file is ~20 KB).
+	int response_deadline_ms = 10000;
 };
 
 // The byte stream cpp-httplib reads requests from and writes responses to, on a connection the server accepted.
@@ -61,7 +64,8 @@ private:
 	size_t buffered_from_ = 0;
 	size_t request_bytes_ = 0;
 	std::chrono::steady_clock::time_point started_;
-	std::chrono::steady_clock::time_point deadline_;
+	std::chrono::steady_clock::time_point deadline_;          // for reading the request
+	std::chrono::steady_clock::time_point response_deadline_; // for reading and answering it
 	bool swallow_writes_ = false;
 };
 

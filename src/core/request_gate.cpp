@@ -73,6 +73,7 @@ struct RequestGate::Waiting {
 	std::string received;
 	RequestHeadScanner scanner;
 	bool kept_alive = false;
+	bool held = false;         // a whole request waiting for its address's share of the workers (Dispatched::Later)
 	Clock::time_point arrived; // in the gate (again, for a kept-alive connection)
 	Clock::time_point deadline;
 	bool gone = false;
@@ -156,11 +157,25 @@ bool RequestGate::judge(Waiting &waiting)
 	case RequestHeadVerdict::State::Complete:
 		break;
 	}
-	waiting.gone = true;
-	if (!dispatch_(waiting.sock, std::move(waiting.received))) {
-		refused_.fetch_add(1);
-		answer_and_close(waiting, 503, "the server is too busy");
+	return offer(waiting);
+}
+
+bool RequestGate::offer(Waiting &waiting)
+{
+	switch (dispatch_(waiting.sock, waiting.received, waiting.address)) {
+	case Dispatched::Taken:
+		waiting.gone = true;
+		return false;
+	case Dispatched::Later:
+		// Its address already keeps its share of the workers busy (a client that pipelines requests and reads
+		// no answers, say): it waits here, holding no worker, until one of its own is done.
+		waiting.held = true;
+		return true;
+	case Dispatched::Full:
+		break;
 	}
+	refused_.fetch_add(1);
+	answer_and_close(waiting, 503, "the server is too busy");
 	return false;
 }
 
@@ -215,6 +230,8 @@ bool RequestGate::on_readable(Waiting &waiting)
 			waiting.received.append(buffer.data(), got.bytes);
 			if (!judge(waiting))
 				return false;
+			if (waiting.held)
+				return true; // the rest is read by the worker that takes the request
 		}
 		if (got.closed) {
 			net::close_socket(waiting.sock);
@@ -256,7 +273,7 @@ void RequestGate::run()
 		polled.clear();
 #ifdef _WIN32
 		for (const auto &w : waiting)
-			polled.push_back(WSAPOLLFD{w.sock, POLLRDNORM, 0});
+			polled.push_back(WSAPOLLFD{w.sock, static_cast<SHORT>(w.held ? 0 : POLLRDNORM), 0});
 		if (polled.empty())
 			Sleep(5);
 		else
@@ -265,7 +282,7 @@ void RequestGate::run()
 #else
 		polled.push_back(pollfd{wakeup_.fd(), POLLIN, 0});
 		for (const auto &w : waiting)
-			polled.push_back(pollfd{w.sock, POLLIN, 0});
+			polled.push_back(pollfd{w.sock, static_cast<short>(w.held ? 0 : POLLIN), 0});
 		const int ready = ::poll(polled.data(), polled.size(), kTickMs);
 		const size_t first = 1;
 		if (ready > 0 && (polled[0].revents & POLLIN) != 0) {
@@ -278,6 +295,13 @@ void RequestGate::run()
 			if ((polled[i + first].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) != 0 &&
 			    !on_readable(w))
 				continue;
+			if (w.held && !w.gone && !offer(w))
+				continue;
+			if (w.held && now >= w.deadline) {
+				refused_.fetch_add(1);
+				answer_and_close(w, 503, "the server is too busy");
+				continue;
+			}
 			if (!w.gone && now >= w.deadline) {
 				refused_.fetch_add(w.received.empty() ? 0 : 1);
 				if (w.received.empty()) {

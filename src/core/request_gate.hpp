@@ -41,8 +41,13 @@ struct RequestGateLimits {
 // when the gate is full and nobody has been silent that long is the newcomer refused (503).
 class RequestGate {
 public:
-	// Returns false when it cannot take the connection now (the workers' wait list is full): the gate answers 503.
-	using Dispatch = std::function<bool(socket_t, std::string received)>;
+	// What became of a whole request handed on.
+	enum class Dispatched {
+		Taken, // the workers have it (and `received`, moved out)
+		Later, // its address has its share of the workers busy: it waits here, and is offered again
+		Full,  // the workers' wait list is full: the gate answers 503
+	};
+	using Dispatch = std::function<Dispatched(socket_t, std::string &received, const std::string &address)>;
 
 	RequestGate(RequestGateLimits limits, Dispatch dispatch);
 	~RequestGate();
@@ -54,6 +59,8 @@ public:
 	void add(socket_t sock, std::string received, bool kept_alive);
 	// Closes every waiting connection and joins the thread.
 	void stop();
+	// A worker became free: requests held back (Dispatched::Later) are offered again now rather than at the tick.
+	void retry_held() { wake(); }
 
 	[[nodiscard]] uint64_t refused() const { return refused_.load(); } // bad heads, timeouts, no room
 	[[nodiscard]] uint64_t evicted() const { return evicted_.load(); } // silent connections let go for room
@@ -66,6 +73,8 @@ private:
 	// Reads what arrived and decides; false once the connection has left the gate.
 	bool on_readable(Waiting &waiting);
 	bool judge(Waiting &waiting);
+	// Offers a whole request to dispatch_; false once the connection has left the gate.
+	bool offer(Waiting &waiting);
 	// Gate thread: takes `incoming` into `waiting` if there is room or room can be made (see the class comment);
 	// otherwise answers 503.
 	void admit(std::vector<Waiting> &waiting, Waiting incoming);

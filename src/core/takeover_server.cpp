@@ -174,6 +174,7 @@ public:
 private:
 	bool process_and_close_socket(socket_t sock) override
 	{
+		net::set_send_buffer(sock, owner_.limits_.send_buffer_bytes);
 		owner_.gate_->add(sock, {}, false);
 		return true;
 	}
@@ -245,9 +246,10 @@ private:
 
 TakeoverServer::TakeoverServer(TakeoverServerLimits limits) : limits_(limits), http_(std::make_unique<Http>(*this))
 {
-	gate_ = std::make_unique<RequestGate>(limits_.gate, [this](socket_t sock, std::string received) {
-		return dispatch(sock, std::move(received));
-	});
+	gate_ = std::make_unique<RequestGate>(limits_.gate,
+					      [this](socket_t sock, std::string &received, const std::string &address) {
+						      return dispatch(sock, received, address);
+					      });
 	http_->set_keep_alive_max_count(kAnnouncedKeepAliveMax);
 	http_->set_keep_alive_timeout(std::max<time_t>(
 		std::chrono::duration_cast<std::chrono::seconds>(limits_.gate.keep_alive_idle).count(), 1));
@@ -370,10 +372,36 @@ uint64_t TakeoverServer::evicted() const
 	return gate_->evicted();
 }
 
-bool TakeoverServer::dispatch(socket_t sock, std::string received)
+RequestGate::Dispatched TakeoverServer::dispatch(socket_t sock, std::string &received, const std::string &address)
 {
+	std::lock_guard lock(busy_mutex_);
+	size_t &busy = busy_[address];
+	if (busy >= limits_.workers_per_address)
+		return RequestGate::Dispatched::Later;
 	auto shared = std::make_shared<std::string>(std::move(received));
-	return workers_->post([this, sock, shared] { serve(sock, std::move(*shared)); });
+	const bool posted = workers_->post([this, sock, shared, address] {
+		serve(sock, std::move(*shared));
+		done_with(address);
+	});
+	if (!posted) {
+		received = std::move(*shared);
+		if (busy == 0)
+			busy_.erase(address);
+		return RequestGate::Dispatched::Full;
+	}
+	busy++;
+	return RequestGate::Dispatched::Taken;
+}
+
+void TakeoverServer::done_with(const std::string &address)
+{
+	{
+		std::lock_guard lock(busy_mutex_);
+		const auto found = busy_.find(address);
+		if (found != busy_.end() && --found->second == 0)
+			busy_.erase(found);
+	}
+	gate_->retry_held();
 }
 
 void TakeoverServer::serve(socket_t sock, std::string received)

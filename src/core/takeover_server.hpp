@@ -9,6 +9,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <unordered_map>
+#include <string>
+#include <mutex>
 
 namespace sse_audio {
 
@@ -17,6 +20,12 @@ struct TakeoverServerLimits {
 	RequestGateLimits gate;
 	size_t workers = 8;       // threads answering whole requests (page, status); listeners hold none
 	size_t max_waiting = 256; // whole requests waiting for a worker; more get 503 at once
+	// Workers one address may keep busy at once; its further requests wait in the gate, holding no worker. A
+	// client that pipelines requests and reads no answers can then hold only these, not every worker.
+	size_t workers_per_address = 4;
+	// The kernel's send buffer of a request's connection: the whole player (about 100 KB) fits, so a response
+	// is written at once however slowly the client reads, and a slow reader holds no worker.
+	int send_buffer_bytes = 256 * 1024;
 	int listen_backlog = 511; // cpp-httplib's own is 5, too few for a crowd joining at once
 };
 
@@ -60,8 +69,10 @@ private:
 	class Http;
 
 	void warm_up();
-	bool dispatch(socket_t sock, std::string received);
+	RequestGate::Dispatched dispatch(socket_t sock, std::string &received, const std::string &address);
 	void serve(socket_t sock, std::string received);
+	// A worker finished a request of `address`.
+	void done_with(const std::string &address);
 
 	TakeoverServerLimits limits_;
 	std::atomic<bool> stopping_{false};
@@ -69,6 +80,8 @@ private:
 	std::unique_ptr<Http> http_;
 	std::unique_ptr<Workers> workers_;
 	std::unique_ptr<RequestGate> gate_;
+	std::mutex busy_mutex_;
+	std::unordered_map<std::string, size_t> busy_; // workers busy per address (under busy_mutex_)
 };
 
 } // namespace sse_audio
