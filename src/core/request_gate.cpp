@@ -4,6 +4,7 @@
 
 #include "thread_name.hpp"
 
+#include <algorithm>
 #include <array>
 
 #ifndef _WIN32
@@ -184,11 +185,11 @@ void RequestGate::admit(std::vector<Waiting> &waiting, Waiting incoming)
 	// Lets go of the oldest connection that has sent nothing for at least silent_age (of `address`, when given);
 	// false when there is none. A younger one may be a real client whose request is still on its way.
 	const auto now = Clock::now();
-	const auto let_go_oldest_silent = [&](const std::string *address) {
+	const auto let_go_oldest_silent = [&](const std::string *address, bool whatever_its_age = false) {
 		for (Waiting &w : waiting) {
 			if (w.gone || !w.received.empty() || (address && w.address != *address))
 				continue;
-			if (now - w.arrived < limits_.silent_age)
+			if (!whatever_its_age && now - w.arrived < limits_.silent_age)
 				return false;      // in arrival order: every later one is younger still
 			net::close_socket(w.sock); // it never spoke: there is nobody to answer
 			w.gone = true;             // counted off its address by forget_gone
@@ -204,7 +205,16 @@ void RequestGate::admit(std::vector<Waiting> &waiting, Waiting incoming)
 	size_t live = 0;
 	for (const Waiting &w : waiting)
 		live += w.gone ? 0 : 1;
-	if (live >= limits_.max_connections && !let_go_oldest_silent(nullptr)) {
+	// The gate is full and nobody has been silent for long: the address holding the most connections, when it
+	// is over its share and not the newcomer's, gives up its oldest silent one (a client that keeps opening
+	// connections cannot keep the gate full of young ones either).
+	const auto crowded_address_yields = [&] {
+		const auto most = std::max_element(per_address_.begin(), per_address_.end(),
+						   [](const auto &a, const auto &b) { return a.second < b.second; });
+		return most != per_address_.end() && most->second > limits_.max_per_address &&
+		       most->first != incoming.address && let_go_oldest_silent(&most->first, true);
+	};
+	if (live >= limits_.max_connections && !let_go_oldest_silent(nullptr) && !crowded_address_yields()) {
 		if (per_address_[incoming.address] == 0)
 			per_address_.erase(incoming.address);
 		refused_.fetch_add(1);

@@ -36,9 +36,10 @@ struct RequestGateLimits {
 // A head that is refused gets its 4xx/5xx here; one that does not arrive by the deadline gets 408 (or, on an
 // idle kept-alive connection, a plain close). So a slow or hostile client holds a descriptor, never a thread.
 // When an address has max_per_address connections waiting, or the gate max_connections, a newcomer makes room by
-// the oldest silent connection (one that has sent nothing for silent_age) being let go, of its own address first:
-// a client that opens connections and says nothing cannot keep anyone else out for longer than silent_age. Only
-// when the gate is full and nobody has been silent that long is the newcomer refused (503).
+// the oldest silent connection (one that has sent nothing for silent_age) being let go, of its own address first.
+// When the gate is full and nobody has been silent that long, the address holding the most connections gives up
+// its oldest silent one if it is over its share. So a client that opens connections and says nothing cannot keep
+// anyone else out; a newcomer is refused (503) only when no crowded address has a silent connection to give up.
 class RequestGate {
 public:
 	// What became of a whole request handed on.
