@@ -36,39 +36,34 @@ def connect(port, source, timeout=5.0, receive_buffer=0):
     return s
 
 
-def range_attack(port, stop):
-    ranges = ",".join(["0-"] * 2000)  # each range the whole file; 6 KB, under the server's 8 KB line limit
-    request = f"GET /main.js HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nRange: bytes={ranges}\r\n\r\n".encode()
+def send_and_never_read(port, request, connections, stop):
+    """Opens `connections` with a small receive window, sends `request` on each and reads nothing until `stop`."""
     held = []
-    for _ in range(16):
-        try:
-            s = connect(port, ATTACKER_ADDR, receive_buffer=4096)
-            s.sendall(request)
-            held.append(s)
-        except OSError:
-            pass
-    stop.wait()
-    for s in held:
-        s.close()
-
-
-def pipeline_attack(port, stop):
-    request = f"GET /main.js HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode() * 1000
-    held = []
-    for _ in range(8):
+    for _ in range(connections):
         try:
             s = connect(port, ATTACKER_ADDR, receive_buffer=4096)
             s.settimeout(2.0)
             try:
                 s.sendall(request)
             except OSError:
-                pass  # the server stopped reading: the requests it has are enough
+                pass  # the server stopped reading: what it has is enough
             held.append(s)
         except OSError:
             pass
     stop.wait()
     for s in held:
         s.close()
+
+
+def range_attack(port, stop):
+    ranges = ",".join(["0-"] * 2000)  # each range the whole file; 6 KB, under the server's 8 KB line limit
+    request = f"GET /main.js HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nRange: bytes={ranges}\r\n\r\n".encode()
+    send_and_never_read(port, request, 16, stop)
+
+
+def pipeline_attack(port, stop):
+    request = f"GET /main.js HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode() * 1000
+    send_and_never_read(port, request, 8, stop)
 
 
 def gate_attack(port, stop):

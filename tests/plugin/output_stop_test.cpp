@@ -7,10 +7,9 @@
 #include <obs.h>
 #include <obs-module.h>
 
-#include "frame_encoder.hpp"
+#include "failing_encoder.hpp"
 #include "host_process.hpp"
 #include "libobs_test_main.hpp"
-#include "mp3_encoder.hpp"
 #include "sse_output.hpp"
 #include "sse_reader.hpp"
 
@@ -42,31 +41,9 @@ constexpr auto kCallLimit = 10s;
 // before it fails, as LAME does when it runs out of memory.
 std::atomic<int> g_good_encodes{0};
 
-class FailingEncoder final : public FrameEncoder {
-public:
-	FailingEncoder(std::unique_ptr<FrameEncoder> lame, int good_calls) : lame_(std::move(lame)), left_(good_calls)
-	{
-	}
-	Status encode(const float *left, const float *right, uint32_t frames, std::vector<uint8_t> &out) override
-	{
-		if (left_-- <= 0)
-			return Error{"LAME failed to encode (error -2)"};
-		return lame_->encode(left, right, frames, out);
-	}
-	Status flush(std::vector<uint8_t> &out) override { return lame_->flush(out); }
-	[[nodiscard]] int encoder_delay() const override { return lame_->encoder_delay(); }
-
-private:
-	std::unique_ptr<FrameEncoder> lame_;
-	int left_;
-};
-
 Result<std::unique_ptr<FrameEncoder>> make_failing_encoder(const EncoderSettings &settings)
 {
-	auto lame = Mp3Encoder::create_frame_encoder(settings);
-	if (!lame)
-		return lame;
-	return std::unique_ptr<FrameEncoder>(std::make_unique<FailingEncoder>(std::move(*lame), g_good_encodes.load()));
+	return test::FailingEncoder::make(settings, g_good_encodes.load());
 }
 
 // Runs `call` on a thread of its own and waits at most kCallLimit for it. libobs waits on its events without a

@@ -2,6 +2,7 @@
 // publish nothing after the failure, and still stop cleanly.
 
 #include "audio_channel.hpp"
+#include "failing_encoder.hpp"
 #include "mp3_encoder.hpp"
 #include "test_audio.hpp"
 
@@ -19,28 +20,7 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-constexpr const char *kFault = "LAME failed to encode (error -2)";
-
-// Real LAME for the first `good_calls` encodes, then the error LAME gives when it runs out of memory.
-class FailingEncoder final : public FrameEncoder {
-public:
-	FailingEncoder(std::unique_ptr<FrameEncoder> lame, int good_calls) : lame_(std::move(lame)), left_(good_calls)
-	{
-	}
-
-	Status encode(const float *left, const float *right, uint32_t frames, std::vector<uint8_t> &out) override
-	{
-		if (left_-- <= 0)
-			return Error{kFault};
-		return lame_->encode(left, right, frames, out);
-	}
-	Status flush(std::vector<uint8_t> &out) override { return lame_->flush(out); }
-	[[nodiscard]] int encoder_delay() const override { return lame_->encoder_delay(); }
-
-private:
-	std::unique_ptr<FrameEncoder> lame_;
-	int left_;
-};
+constexpr const char *kFault = test::kEncoderFault;
 
 // What the failure callback saw: how often it ran, with which message, on which thread.
 struct FailureReport {
@@ -60,11 +40,8 @@ struct FailureReport {
 ChannelConfig failing_config(int good_calls, FailureReport &report)
 {
 	ChannelConfig config;
-	config.make_encoder = [good_calls](const EncoderSettings &settings) -> Result<std::unique_ptr<FrameEncoder>> {
-		auto lame = Mp3Encoder::create_frame_encoder(settings);
-		if (!lame)
-			return Error{lame.error()};
-		return std::unique_ptr<FrameEncoder>(new FailingEncoder(std::move(*lame), good_calls));
+	config.make_encoder = [good_calls](const EncoderSettings &settings) {
+		return test::FailingEncoder::make(settings, good_calls);
 	};
 	config.on_failure = [&report](const std::string &message) {
 		std::lock_guard lock(report.mutex);

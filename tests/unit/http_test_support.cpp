@@ -48,6 +48,21 @@ int free_port()
 	return port;
 }
 
+Status start_on_free_port(StreamServer &server, ServerConfig &config, std::shared_ptr<StreamHub> hub,
+			  ChannelStatsSource channel_stats)
+{
+	Status started = Error{"no free port on 127.0.0.1"};
+	for (int attempt = 0; attempt < 5; attempt++) {
+		config.port = free_port();
+		if (config.port == 0)
+			continue;
+		started = server.start(config, hub, channel_stats);
+		if (started)
+			break;
+	}
+	return started;
+}
+
 // Sends `request` as is (no client-side path normalisation) and returns the whole response; bounded by a timeout.
 std::string raw_request(int port, const std::string &request)
 {

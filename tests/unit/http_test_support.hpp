@@ -3,6 +3,8 @@
 // HTTP helpers for the stream server tests: a free port, raw requests (no client-side path normalisation), a
 // temporary web root, a streaming client in its own thread and an event-stream parser.
 
+#include "stream_server.hpp"
+
 #include <httplib.h>
 
 #include <atomic>
@@ -10,6 +12,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -19,6 +22,11 @@ namespace sse_audio::test {
 
 // A port that was free a moment ago on 127.0.0.1 (0 when none could be found).
 int free_port();
+
+// Starts `server` with `config` on a free port (set in config.port), trying another one when the port was taken
+// in between; the last error when five tries failed.
+Status start_on_free_port(StreamServer &server, ServerConfig &config, std::shared_ptr<StreamHub> hub,
+			  ChannelStatsSource channel_stats = nullptr);
 
 // Sends `request` as is and returns the whole response (empty when nothing listens); bounded by timeouts.
 std::string raw_request(int port, const std::string &request);

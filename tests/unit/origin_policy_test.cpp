@@ -83,14 +83,9 @@ protected:
 		config.bind_address = "127.0.0.1";
 		config.web_root = web_.web();
 		config.origins = parsed(allowed_origins);
-		std::string error;
-		for (int attempt = 0; attempt < 5 && !server_.running(); attempt++) {
-			config.port = test::free_port();
-			const Status started = server_.start(config, std::make_shared<StreamHub>(HubConfig{}), nullptr);
-			if (!started)
-				error = started.error();
-		}
-		ASSERT_TRUE(server_.running()) << error;
+		const Status started =
+			test::start_on_free_port(server_, config, std::make_shared<StreamHub>(HubConfig{}));
+		ASSERT_TRUE(started) << started.error();
 		port_ = server_.port();
 	}
 	test::RawExchange request(const std::string &path, const std::string &host, const std::string &origin = {})

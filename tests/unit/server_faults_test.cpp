@@ -168,14 +168,8 @@ TEST(ServerFaults, AFailedStartLeavesAServerThatWasRunningElsewhereUntouched)
 	config.bind_address = "127.0.0.1";
 	config.web_root = web.web();
 	StreamServer server;
-	std::string error;
-	for (int attempt = 0; attempt < 5 && !server.running(); attempt++) {
-		config.port = test::free_port();
-		const Status started = server.start(config, hub, nullptr);
-		if (!started)
-			error = started.error();
-	}
-	ASSERT_TRUE(server.running()) << error;
+	const Status started = test::start_on_free_port(server, config, hub);
+	ASSERT_TRUE(started) << started.error();
 	const int first_port = config.port;
 
 	config.port = holder.port();

@@ -165,14 +165,8 @@ TEST_F(StaticFilesTest, NoRequestReachesAFileOutsideThePlayersFiles)
 	ServerConfig config;
 	config.bind_address = "127.0.0.1";
 	config.web_root = web_.web();
-	std::string error;
-	for (int attempt = 0; attempt < 5 && !server.running(); attempt++) {
-		config.port = free_port();
-		const Status started = server.start(config, std::make_shared<StreamHub>(HubConfig{}), nullptr);
-		if (!started)
-			error = started.error();
-	}
-	ASSERT_TRUE(server.running()) << error;
+	const Status started = test::start_on_free_port(server, config, std::make_shared<StreamHub>(HubConfig{}));
+	ASSERT_TRUE(started) << started.error();
 
 	size_t answered_404 = 0;
 	size_t answered_400 = 0;
@@ -226,14 +220,8 @@ TEST_F(StaticFilesTest, ARangeHeaderNeverGetsMoreThanTheFile)
 	ServerConfig config;
 	config.bind_address = "127.0.0.1";
 	config.web_root = web_.web();
-	std::string error;
-	for (int attempt = 0; attempt < 5 && !server.running(); attempt++) {
-		config.port = free_port();
-		const Status started = server.start(config, std::make_shared<StreamHub>(HubConfig{}), nullptr);
-		if (!started)
-			error = started.error();
-	}
-	ASSERT_TRUE(server.running()) << error;
+	const Status started = test::start_on_free_port(server, config, std::make_shared<StreamHub>(HubConfig{}));
+	ASSERT_TRUE(started) << started.error();
 	const size_t file_size = std::string(TempWebRoot::kIndex).size();
 
 	std::string many = "bytes=0-";

@@ -15,18 +15,14 @@ namespace {
 using namespace std::chrono_literals;
 using namespace test;
 
-// Starts `server` on 127.0.0.1 serving `hub`, retrying with another port when one was taken in between.
-::testing::AssertionResult start_on_free_port(StreamServer &server, const std::shared_ptr<StreamHub> &hub,
-					      const TempWebRoot &web, ServerConfig &config)
+// Starts `server` on 127.0.0.1 serving `hub` from a free port.
+::testing::AssertionResult start_serving(StreamServer &server, const std::shared_ptr<StreamHub> &hub,
+					 const TempWebRoot &web, ServerConfig &config)
 {
 	config.bind_address = "127.0.0.1";
 	config.web_root = web.web();
 	config.heartbeat = 1000ms;
-	Status started = Error{"not tried"};
-	for (int attempt = 0; attempt < 5 && !started.ok(); attempt++) {
-		config.port = free_port();
-		started = server.start(config, hub, [] { return ChannelStats{}; });
-	}
+	const Status started = start_on_free_port(server, config, hub, [] { return ChannelStats{}; });
 	if (!started.ok())
 		return ::testing::AssertionFailure() << started.error();
 	return ::testing::AssertionSuccess();
@@ -41,7 +37,7 @@ TEST(StreamEndEvent, ListenerGetsStoppedEventAfterTheLastAudioWhenTheChannelStop
 	TempWebRoot web;
 	StreamServer server;
 	ServerConfig config;
-	ASSERT_TRUE(start_on_free_port(server, hub, web, config));
+	ASSERT_TRUE(start_serving(server, hub, web, config));
 
 	hub->publish({0xFF, 0xFB, 0x90, 0x64}, 1000, 1152);
 	StreamClient listener(config.port, "/stream");
@@ -74,7 +70,7 @@ TEST(StreamEndEvent, ListenerGetsStoppedEventWhenTheServerStops)
 	TempWebRoot web;
 	StreamServer server;
 	ServerConfig config;
-	ASSERT_TRUE(start_on_free_port(server, hub, web, config));
+	ASSERT_TRUE(start_serving(server, hub, web, config));
 	hub->publish({0xFF, 0xFB, 0x90, 0x64}, 1000, 1152);
 	StreamClient listener(config.port, "/stream");
 	ASSERT_TRUE(listener.wait_for_body([](const std::string &b) { return count_audio_events(b) >= 1; }));

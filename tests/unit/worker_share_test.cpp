@@ -36,14 +36,8 @@ TEST(WorkerShare, ClientsThatPipelineAndNeverReadHoldOnlyTheirAddresssShare)
 	ServerConfig config;
 	config.bind_address = "127.0.0.1";
 	config.web_root = web.web();
-	std::string error;
-	for (int attempt = 0; attempt < 5 && !server.running(); attempt++) {
-		config.port = test::free_port();
-		const Status started = server.start(config, std::make_shared<StreamHub>(HubConfig{}), nullptr);
-		if (!started)
-			error = started.error();
-	}
-	ASSERT_TRUE(server.running()) << error;
+	const Status started = test::start_on_free_port(server, config, std::make_shared<StreamHub>(HubConfig{}));
+	ASSERT_TRUE(started) << started.error();
 	const std::string host = "Host: 127.0.0.1:" + std::to_string(config.port) + "\r\n";
 
 	std::string pipelined;
