@@ -3,7 +3,8 @@
 # plain suite; can be run alone once scripts/install-deps.sh test has run):
 #   build/asan  GCC, AddressSanitizer + LeakSanitizer + UndefinedBehaviorSanitizer: unit, plugin, dock,
 #               integration and relay tests (the host and the plugin instrumented, real libobs under Xvfb)
-#   build/tsan  GCC, ThreadSanitizer: the core's unit tests (queue, encoder, hub, server)
+#   build/tsan  GCC, ThreadSanitizer: the core's unit tests (queue, encoder, hub, server), and the plugin's
+#               libobs layer with real libobs (tests/plugin: the output's stop, refused settings)
 #   build/fuzz  Clang, libFuzzer + ASan + UBSan: each target in tests/fuzz for SSE_AUDIO_FUZZ_SECONDS (default 30)
 # Not under sanitizers: the real-OBS test (Debian's obs binary is not instrumented, and an instrumented plugin cannot
 # be loaded into it without preloading the sanitizer runtime into all of OBS) and the browser tests (they test the
@@ -79,11 +80,14 @@ if [ "$only" = all ] || [ "$only" = tsan ]; then
 	echo "== ThreadSanitizer (build/tsan)"
 	began="$(date +%s)"
 	cmake -S . -B build/tsan "${common[@]}" -DSSE_AUDIO_SANITIZE=thread >/dev/null
-	build build/tsan --target sse_audio_unit_tests
+	build build/tsan --target sse_audio_unit_tests sse_audio_libobs_tests
 	built="$(seconds_since "$began")"
 	export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$root/tests/sanitizers/tsan.supp:log_path=$reports/tsan"
 	status=0
 	ctest --test-dir build/tsan -R '^unit[.]' -j"$jobs" --output-on-failure || status=1
+	# The plugin's libobs layer with real libobs: the output's lifecycle, its failure thread and libobs's threads.
+	xvfb-run -a -s "-screen 0 1280x800x24" \
+		ctest --test-dir build/tsan -R '^integration[.]libobs[.]' --output-on-failure || status=1
 	unset TSAN_OPTIONS
 	check_reports "TSan"
 	[ "$status" = 0 ] || { echo "sanitizers: tests failed under TSan" >&2; exit 1; }

@@ -63,7 +63,7 @@ AudioChannel::~AudioChannel()
 void AudioChannel::push(const float *left, const float *right, uint32_t frames) noexcept
 {
 	const uint64_t begin = steady_ns();
-	queue_.push(left, right, frames, wall_clock_ms());
+	queue_.push(left, right, frames, config_.clock_ms());
 	frames_in_.fetch_add(frames, std::memory_order_relaxed);
 	callback_ns_.record(steady_ns() - begin);
 }
@@ -135,7 +135,11 @@ void AudioChannel::publish_ready_frames()
 		if (pending_frames_ == 0) {
 			const int64_t first_input =
 				static_cast<int64_t>(mp3_frames_out_ * kSamplesPerFrame) - lame_delay_;
-			pending_capture_ms_ = capture_ms_of(static_cast<uint64_t>(std::max<int64_t>(first_input, 0)));
+			// Capture times are arrival times on the system's wall clock, which can be set back (time
+			// synchronisation, a virtual machine's clock catching up): what listeners see never goes back.
+			pending_capture_ms_ =
+				std::max(capture_ms_of(static_cast<uint64_t>(std::max<int64_t>(first_input, 0))),
+					 last_capture_ms_);
 		}
 		pending_event_.insert(pending_event_.end(), frame_.begin(), frame_.end());
 		pending_frames_++;
@@ -153,7 +157,8 @@ void AudioChannel::publish_event()
 {
 	const uint32_t frames = pending_frames_ * kSamplesPerFrame;
 	hub_->publish(std::move(pending_event_), pending_capture_ms_, frames);
-	publish_delay_ms_.record(static_cast<uint64_t>(std::max<int64_t>(wall_clock_ms() - pending_capture_ms_, 0)));
+	last_capture_ms_ = pending_capture_ms_;
+	publish_delay_ms_.record(static_cast<uint64_t>(std::max<int64_t>(config_.clock_ms() - pending_capture_ms_, 0)));
 	pending_event_ = {};
 	pending_frames_ = 0;
 	std::lock_guard lock(stats_mutex_);
@@ -170,7 +175,7 @@ int64_t AudioChannel::capture_ms_of(uint64_t input_frame) const
 			       static_cast<int64_t>(offset * 1000 / static_cast<uint64_t>(config_.sample_rate));
 		}
 	}
-	return marks_.empty() ? wall_clock_ms() : marks_.front().capture_ms;
+	return marks_.empty() ? config_.clock_ms() : marks_.front().capture_ms;
 }
 
 void AudioChannel::fail(const std::string &message)

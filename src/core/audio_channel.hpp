@@ -27,6 +27,9 @@ struct ChannelConfig {
 	size_t ring_events = 256;      // hub ring: about 6 s at one frame per event
 	double burst_seconds = 0.5;    // what a new listener gets at once
 	EncoderFactory make_encoder;   // empty: LAME (Mp3Encoder)
+	// The clock capture times are read from (ms since the Unix epoch), on OBS's audio thread: wall_clock_ms. A
+	// plain function, so that reading it stays wait-free; tests give one that the system's clock might act like.
+	int64_t (*clock_ms)() = &wall_clock_ms;
 	// Called once, on the encoder thread, when the encoder fails mid-stream (the hub is already closed then).
 	// The owner must not stop the channel from inside it: stop() joins that very thread.
 	std::function<void(const std::string &message)> on_failure;
@@ -108,6 +111,7 @@ private:
 	std::vector<uint8_t> pending_event_;
 	uint32_t pending_frames_ = 0;
 	int64_t pending_capture_ms_ = 0;
+	int64_t last_capture_ms_ = 0; // of the last event published: capture times never go back
 	int64_t lame_delay_ = 0;
 	LatencyHistogram publish_delay_ms_;
 

@@ -43,7 +43,7 @@ RelayPublisher::RelayPublisher(const RelayConfig &config, RelayUrl url, std::sha
 	client_->set_read_timeout(config_.io_timeout);
 	client_->set_write_timeout(config_.io_timeout);
 	stats_.state = RelayStats::State::Connecting;
-	stats_.url = config_.url;
+	stats_.url = relay_url_for_display(config_.url); // shown in /status.json: no token from the query
 }
 
 RelayPublisher::~RelayPublisher()
@@ -56,9 +56,16 @@ void RelayPublisher::stop(std::chrono::milliseconds grace)
 	if (stopped_)
 		return;
 	stopped_ = true;
+	bool unreachable = false;
+	{
+		std::lock_guard lock(stats_mutex_);
+		unreachable = stats_.state == RelayStats::State::Retrying;
+	}
 	{
 		std::unique_lock lock(wake_mutex_);
-		wake_cv_.wait_for(lock, grace, [this] { return finished_; });
+		// A relay that is failing would receive nothing more in the grace: do not wait for it.
+		if (!unreachable)
+			wake_cv_.wait_for(lock, grace, [this] { return finished_; });
 		stop_requested_.store(true, std::memory_order_release);
 	}
 	wake_cv_.notify_all();

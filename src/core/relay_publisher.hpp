@@ -26,7 +26,9 @@ namespace sse_audio {
 struct RelayConfig {
 	std::string url; // the nchan publisher location, http:// only (parse_relay_url)
 	std::string key; // sent as `Authorization: Bearer <key>` when not empty
-	std::chrono::milliseconds connect_timeout{2000};
+	// Short: a stop cannot cut a connect in progress short, so this bounds how long a stop waits for a relay
+	// that never accepts. A relay on the LAN or the same machine connects in milliseconds.
+	std::chrono::milliseconds connect_timeout{500};
 	// A request that takes longer than this counts as failed. Short, because audio queued behind it ages.
 	std::chrono::milliseconds io_timeout{3000};
 	std::chrono::milliseconds backoff_first{250}; // the first retry's pause; doubles on each further failure
@@ -53,9 +55,11 @@ public:
 	RelayPublisher(const RelayPublisher &) = delete;
 	RelayPublisher &operator=(const RelayPublisher &) = delete;
 
-	// Once the hub is closed the relay sends what is left and a `stopped` event by itself; this waits up to
-	// `grace` for that, then cuts off any request in flight and joins the thread. Safe to call more than once.
-	void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(1000));
+	// Once the hub is closed the relay sends what is left and a `stopped` event by itself; unless the relay is
+	// failing (it would receive nothing) this waits up to `grace` for that, then cuts off any request in flight
+	// and joins the thread, which is at most inside one connect attempt (connect_timeout). Safe to call more than
+	// once.
+	void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(500));
 
 	[[nodiscard]] RelayStats stats() const;
 

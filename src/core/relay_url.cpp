@@ -35,7 +35,7 @@ Result<RelayUrl> parse_relay_url(const std::string &text)
 	if (text.size() > kMaxUrlLength)
 		return Error{"Relay URL is longer than 2048 characters"};
 	if (text.compare(0, kScheme.size(), kScheme) != 0)
-		return Error{"Relay URL must begin with http:// (got \"" + text + "\")"};
+		return Error{"Relay URL must begin with http:// (got \"" + relay_url_for_display(text) + "\")"};
 	const std::string_view rest = std::string_view(text).substr(kScheme.size());
 	const size_t slash = rest.find('/');
 	const std::string_view authority = rest.substr(0, slash);
@@ -72,7 +72,8 @@ Result<RelayUrl> parse_relay_url(const std::string &text)
 			has_port = true;
 		}
 		if (host.empty() || !std::all_of(host.begin(), host.end(), is_host_character))
-			return Error{"Relay URL needs a host name or address after http:// (got \"" + text + "\")"};
+			return Error{"Relay URL needs a host name or address after http:// (got \"" +
+				     relay_url_for_display(text) + "\")"};
 	}
 	url.host = std::string(host);
 	if (has_port) {
@@ -86,6 +87,14 @@ Result<RelayUrl> parse_relay_url(const std::string &text)
 	    url.path.find('#') != std::string::npos)
 		return Error{"Relay URL's path may hold no spaces, control characters or '#'"};
 	return url;
+}
+
+std::string relay_url_for_display(std::string_view text)
+{
+	const size_t query = text.find('?');
+	if (query == std::string_view::npos)
+		return std::string(text);
+	return std::string(text.substr(0, query)) + "?\u2026";
 }
 
 } // namespace sse_audio

@@ -3,6 +3,7 @@
 #include "result.hpp"
 
 #include <string>
+#include <string_view>
 
 namespace sse_audio {
 
@@ -19,5 +20,9 @@ struct RelayUrl {
 // Reads `text` as a plain http:// URL. https is refused on purpose: the plugin's HTTP client is built without TLS,
 // and the publisher normally sits on the same machine or LAN as nginx's publisher location (see deploy/nginx).
 Result<RelayUrl> parse_relay_url(const std::string &text);
+
+// `text` as logs, /status.json and error messages may show it: a query (where a relay's access token often
+// travels, `?token=…`) is replaced by "?…". The full URL stays in the settings only.
+std::string relay_url_for_display(std::string_view text);
 
 } // namespace sse_audio

@@ -1,5 +1,7 @@
 #include "request_gate.hpp"
 
+#include "peer_address.hpp"
+
 #include "thread_name.hpp"
 
 #include <array>
@@ -35,6 +37,10 @@ const char *http_status_text(int status)
 		return "Content Too Large";
 	case 414:
 		return "URI Too Long";
+	case 416:
+		return "Range Not Satisfiable";
+	case 421:
+		return "Misdirected Request";
 	case 429:
 		return "Too Many Requests";
 	case 431:
@@ -63,9 +69,11 @@ std::string refusal_response(int status, const char *reason)
 
 struct RequestGate::Waiting {
 	socket_t sock = net::kInvalidSocket;
+	std::string address; // the peer's, for the per-address limit
 	std::string received;
 	RequestHeadScanner scanner;
 	bool kept_alive = false;
+	Clock::time_point arrived; // in the gate (again, for a kept-alive connection)
 	Clock::time_point deadline;
 	bool gone = false;
 };
@@ -92,20 +100,17 @@ void RequestGate::add(socket_t sock, std::string received, bool kept_alive)
 {
 	Waiting waiting;
 	waiting.sock = sock;
+	waiting.address = net::peer_address(sock);
 	waiting.received = std::move(received);
 	waiting.scanner = RequestHeadScanner(limits_.head);
 	waiting.kept_alive = kept_alive;
 	const bool started = !waiting.received.empty() || !kept_alive;
-	waiting.deadline = Clock::now() + (started ? limits_.request_deadline : limits_.keep_alive_idle);
-	if (stopping_ || waiting_count_.load() >= limits_.max_connections) {
-		refused_.fetch_add(1);
-		if (!stopping_)
-			answer_and_close(waiting, 503, "too many connections");
-		else
-			net::close_socket(sock);
+	waiting.arrived = Clock::now();
+	waiting.deadline = waiting.arrived + (started ? limits_.request_deadline : limits_.keep_alive_idle);
+	if (stopping_) {
+		net::close_socket(sock);
 		return;
 	}
-	waiting_count_.fetch_add(1);
 	{
 		std::lock_guard lock(inbox_mutex_);
 		inbox_.push_back(std::move(waiting));
@@ -159,6 +164,46 @@ bool RequestGate::judge(Waiting &waiting)
 	return false;
 }
 
+void RequestGate::admit(std::vector<Waiting> &waiting, Waiting incoming)
+{
+	// Lets go of the oldest connection that has sent nothing for at least silent_age (of `address`, when given);
+	// false when there is none. A younger one may be a real client whose request is still on its way.
+	const auto now = Clock::now();
+	const auto let_go_oldest_silent = [&](const std::string *address) {
+		for (Waiting &w : waiting) {
+			if (w.gone || !w.received.empty() || (address && w.address != *address))
+				continue;
+			if (now - w.arrived < limits_.silent_age)
+				return false;      // in arrival order: every later one is younger still
+			net::close_socket(w.sock); // it never spoke: there is nobody to answer
+			w.gone = true;             // counted off its address by forget_gone
+			evicted_.fetch_add(1);
+			return true;
+		}
+		return false;
+	};
+	// An address over its share makes room from its own silent connections first; while none is old enough it
+	// still gets in if the gate as a whole has room (a crowd behind one NAT joining at once).
+	if (per_address_[incoming.address] >= limits_.max_per_address)
+		let_go_oldest_silent(&incoming.address);
+	size_t live = 0;
+	for (const Waiting &w : waiting)
+		live += w.gone ? 0 : 1;
+	if (live >= limits_.max_connections && !let_go_oldest_silent(nullptr)) {
+		if (per_address_[incoming.address] == 0)
+			per_address_.erase(incoming.address);
+		refused_.fetch_add(1);
+		answer_and_close(incoming, 503, "too many connections");
+		return;
+	}
+	per_address_[incoming.address]++;
+	net::set_non_blocking(incoming.sock);
+	waiting.push_back(std::move(incoming));
+	// Bytes carried over from the previous request may already hold a whole head.
+	if (!waiting.back().received.empty())
+		judge(waiting.back());
+}
+
 bool RequestGate::on_readable(Waiting &waiting)
 {
 	std::array<char, 4096> buffer{};
@@ -186,9 +231,14 @@ void RequestGate::run()
 {
 	std::vector<Waiting> waiting;
 	const auto forget_gone = [&] {
-		const size_t before = waiting.size();
-		std::erase_if(waiting, [](const Waiting &w) { return w.gone; });
-		waiting_count_.fetch_sub(before - waiting.size());
+		std::erase_if(waiting, [this](const Waiting &w) {
+			if (!w.gone)
+				return false;
+			const auto found = per_address_.find(w.address);
+			if (found != per_address_.end() && --found->second == 0)
+				per_address_.erase(found);
+			return true;
+		});
 	};
 #ifdef _WIN32
 	std::vector<WSAPOLLFD> polled;
@@ -198,13 +248,8 @@ void RequestGate::run()
 	while (!stopping_) {
 		{
 			std::lock_guard lock(inbox_mutex_);
-			for (auto &incoming : inbox_) {
-				net::set_non_blocking(incoming.sock);
-				waiting.push_back(std::move(incoming));
-				// Bytes carried over from the previous request may already hold a whole head.
-				if (!waiting.back().received.empty())
-					judge(waiting.back());
-			}
+			for (auto &incoming : inbox_)
+				admit(waiting, std::move(incoming));
 			inbox_.clear();
 		}
 		forget_gone();
@@ -248,7 +293,7 @@ void RequestGate::run()
 	}
 	for (auto &w : waiting)
 		net::close_socket(w.sock);
-	waiting_count_ = 0;
+	per_address_.clear();
 }
 
 } // namespace sse_audio

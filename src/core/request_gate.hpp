@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 namespace sse_audio {
@@ -20,13 +21,24 @@ struct RequestGateLimits {
 	// 5 s is generous on any network and bounds what a slow-loris client can hold.
 	std::chrono::milliseconds request_deadline{5000};
 	std::chrono::milliseconds keep_alive_idle{3000}; // a kept-alive connection's wait for its next request
-	size_t max_connections = 4096;                   // waiting for their request head; more get 503
+	size_t max_connections = 4096;                   // waiting for their request head, in all
+	// Waiting connections from one address before its silent ones are let go for its newcomers. A browser opens
+	// a few; a venue's NAT may put many phones behind one address, but each waits here only until its request
+	// head arrives.
+	size_t max_per_address = 64;
+	// How long a connection must have sent nothing before it may be let go for room: well over a slow network's
+	// round trip, so that a real client whose request is on its way is not mistaken for a silent one.
+	std::chrono::milliseconds silent_age{1000};
 };
 
 // Where connections wait, on one thread and without a worker, until their whole request head has arrived and
 // passed RequestHeadScanner. Then the connection and the bytes received go to `dispatch` (the request workers).
 // A head that is refused gets its 4xx/5xx here; one that does not arrive by the deadline gets 408 (or, on an
 // idle kept-alive connection, a plain close). So a slow or hostile client holds a descriptor, never a thread.
+// When an address has max_per_address connections waiting, or the gate max_connections, a newcomer makes room by
+// the oldest silent connection (one that has sent nothing for silent_age) being let go, of its own address first:
+// a client that opens connections and says nothing cannot keep anyone else out for longer than silent_age. Only
+// when the gate is full and nobody has been silent that long is the newcomer refused (503).
 class RequestGate {
 public:
 	// Returns false when it cannot take the connection now (the workers' wait list is full): the gate answers 503.
@@ -44,6 +56,7 @@ public:
 	void stop();
 
 	[[nodiscard]] uint64_t refused() const { return refused_.load(); } // bad heads, timeouts, no room
+	[[nodiscard]] uint64_t evicted() const { return evicted_.load(); } // silent connections let go for room
 
 private:
 	struct Waiting;
@@ -53,6 +66,9 @@ private:
 	// Reads what arrived and decides; false once the connection has left the gate.
 	bool on_readable(Waiting &waiting);
 	bool judge(Waiting &waiting);
+	// Gate thread: takes `incoming` into `waiting` if there is room or room can be made (see the class comment);
+	// otherwise answers 503.
+	void admit(std::vector<Waiting> &waiting, Waiting incoming);
 	void answer_and_close(Waiting &waiting, int status, const char *reason);
 
 	RequestGateLimits limits_;
@@ -61,7 +77,8 @@ private:
 	std::vector<Waiting> inbox_;
 	std::atomic<bool> stopping_{false};
 	std::atomic<uint64_t> refused_{0};
-	std::atomic<size_t> waiting_count_{0};
+	std::atomic<uint64_t> evicted_{0};
+	std::unordered_map<std::string, size_t> per_address_; // gate thread only: waiting connections by address
 	net::PollWakeup wakeup_;
 	std::thread thread_;
 };

@@ -105,6 +105,11 @@ RequestHeadVerdict RequestHeadScanner::check_field(std::string_view line)
 		return refuse(413, "this server takes no request body");
 	if (equals_ignoring_case(name, "Content-Length") && trim(value) != "0")
 		return refuse(413, "this server takes no request body");
+	// cpp-httplib answers several ranges with a multipart body built in memory, one copy of the file per range:
+	// a 6 KB header of `0-,0-,...` made a 16 KB file a 32 MB answer. Nothing here needs more than one range (a
+	// media element asks for one, `bytes=0-`), so several are refused before anything is built.
+	if (equals_ignoring_case(name, "Range") && value.find(',') != std::string_view::npos)
+		return refuse(416, "only one range per request is served");
 	return {};
 }
 
@@ -165,6 +170,17 @@ RequestHeadVerdict RequestHeadScanner::feed(std::string_view bytes)
 		if (const auto verdict = check_field(line); verdict.state == State::Refused)
 			return verdict;
 	}
+}
+
+std::optional<std::string_view> bearer_token(std::string_view authorization)
+{
+	const size_t space = authorization.find(' ');
+	if (space == std::string_view::npos || !equals_ignoring_case(authorization.substr(0, space), "Bearer"))
+		return std::nullopt;
+	const size_t token = authorization.find_first_not_of(' ', space);
+	if (token == std::string_view::npos)
+		return std::nullopt;
+	return authorization.substr(token);
 }
 
 } // namespace sse_audio

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string_view>
 
 namespace sse_audio {
@@ -26,6 +27,7 @@ struct RequestHeadVerdict {
 // - request line `METHOD SP target SP HTTP/1.x CRLF`; other versions get 505, other methods than GET and HEAD 405;
 // - header fields `name: value CRLF`: no bare LF, no control bytes, no folded lines, no field without a colon;
 // - no request body (this server takes none): Content-Length other than 0, or Transfer-Encoding, gets 413;
+// - at most one range (`Range` with a comma gets 416: cpp-httplib would build a copy of the file per range);
 // - line, head and field-count limits: 414 for a long request line, 431 for the rest.
 // Work per byte is constant: each feed resumes after the last complete line.
 class RequestHeadScanner {
@@ -47,5 +49,9 @@ private:
 	bool have_request_line_ = false;
 	size_t fields_ = 0;
 };
+
+// The credentials of an `Authorization: Bearer <token>` field value (RFC 6750 over RFC 7235: the scheme is
+// case-insensitive and one or more spaces follow it); nullopt for another scheme or no token.
+std::optional<std::string_view> bearer_token(std::string_view authorization);
 
 } // namespace sse_audio

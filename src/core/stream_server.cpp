@@ -2,6 +2,7 @@
 
 #include "listener_admission.hpp"
 #include "request_gate.hpp"
+#include "request_head.hpp"
 #include "sse_format.hpp"
 #include "takeover_server.hpp"
 #include "thread_name.hpp"
@@ -24,25 +25,37 @@ constexpr int kRetryAfterSeconds = 5;
 // Request bodies: nothing here takes one, so anything more than a little is refused with 413.
 constexpr size_t kMaxPayloadBytes = 4096;
 
-void set_stream_headers(httplib::Response &res)
+// Cross-origin reading (CORS) as the origin policy allows it for this request; nothing for a same-origin one.
+void set_allow_origin(httplib::Response &res, const std::string &allow_origin)
+{
+	if (allow_origin.empty())
+		return;
+	res.set_header("Access-Control-Allow-Origin", allow_origin);
+	if (allow_origin != "*")
+		res.set_header("Vary", "Origin");
+}
+
+void set_stream_headers(httplib::Response &res, const std::string &allow_origin)
 {
 	res.set_header("Cache-Control", "no-cache, no-store");
 	// Tell nginx and similar proxies not to buffer: a buffered event stream is a delayed one.
 	res.set_header("X-Accel-Buffering", "no");
-	res.set_header("Access-Control-Allow-Origin", "*");
+	set_allow_origin(res, allow_origin);
 }
 
 // The head of a stream response, written by the fan-out. The body runs until the connection closes (no chunked
 // framing): every HTTP/1.x client, EventSource and radio players read such a body, and it costs nothing per event.
-std::string stream_response_head(ListenerKind kind)
+std::string stream_response_head(ListenerKind kind, const std::string &allow_origin)
 {
 	std::string head = "HTTP/1.1 200 OK\r\n";
 	head += kind == ListenerKind::Sse ? "Content-Type: text/event-stream; charset=utf-8\r\n"
 					  : "Content-Type: audio/mpeg\r\n";
 	head += "Cache-Control: no-cache, no-store\r\n"
-		"X-Accel-Buffering: no\r\n"
-		"Access-Control-Allow-Origin: *\r\n"
-		"X-Content-Type-Options: nosniff\r\n"
+		"X-Accel-Buffering: no\r\n";
+	if (!allow_origin.empty())
+		head += "Access-Control-Allow-Origin: " + allow_origin + "\r\n" +
+			(allow_origin == "*" ? "" : "Vary: Origin\r\n");
+	head += "X-Content-Type-Options: nosniff\r\n"
 		"Connection: close\r\n\r\n";
 	return head;
 }
@@ -85,7 +98,8 @@ Status StreamServer::start(const ServerConfig &config, std::shared_ptr<StreamHub
 	channel_stats_ = std::move(channel_stats);
 	relay_stats_ = std::move(relay_stats);
 	assets_ = std::move(*assets);
-	connections_total_ = rejected_full_ = rejected_per_address_ = rejected_auth_ = 0;
+	connections_total_ = rejected_full_ = rejected_per_address_ = rejected_auth_ = rejected_host_ = 0;
+	own_names_ = config_.origins.allows_any() ? std::vector<std::string>{} : own_host_names();
 	// Every listener holds a descriptor; the soft limit is often 1024.
 	net::raise_descriptor_limit();
 
@@ -154,6 +168,18 @@ void StreamServer::stop()
 
 void StreamServer::install_routes()
 {
+	// Before any route: a Host this server does not serve is a page on another name that points its name here
+	// (DNS rebinding), to which the browser would then grant the server's own origin.
+	http_->server().set_pre_routing_handler([this](const httplib::Request &req, httplib::Response &res) {
+		if (config_.origins.serves_host(req.get_header_value("Host"), own_names_))
+			return httplib::Server::HandlerResponse::Unhandled;
+		rejected_host_.fetch_add(1);
+		res.status = 421;
+		res.set_content("421 Misdirected Request: this server does not answer to that name; add its origin to "
+				"the allowed origins\n",
+				"text/plain");
+		return httplib::Server::HandlerResponse::Handled;
+	});
 	http_->server().Get("/stream", [this](const httplib::Request &req, httplib::Response &res) {
 		handle_stream(req, res, ListenerKind::Sse);
 	});
@@ -164,7 +190,7 @@ void StreamServer::install_routes()
 		if (!admit_key(req, res))
 			return;
 		res.set_header("Cache-Control", "no-cache");
-		res.set_header("Access-Control-Allow-Origin", "*");
+		set_allow_origin(res, allow_origin(req));
 		res.set_content(status_json(), "application/json");
 	});
 	http_->server().Get("/[^/]*", [this](const httplib::Request &req, httplib::Response &res) {
@@ -182,6 +208,11 @@ void StreamServer::install_routes()
 			res.set_content(std::to_string(res.status) + " " + http_status_text(res.status) + "\n",
 					"text/plain");
 	});
+}
+
+std::string StreamServer::allow_origin(const httplib::Request &req) const
+{
+	return config_.origins.allow_origin_header(req.get_header_value("Origin"));
 }
 
 bool StreamServer::admit_key(const httplib::Request &req, httplib::Response &res)
@@ -202,16 +233,16 @@ bool StreamServer::authorized(const httplib::Request &req) const
 	if (req.has_param("key") && keys_equal(config_.access_key, req.get_param_value("key")))
 		return true;
 	const std::string auth = req.get_header_value("Authorization");
-	constexpr std::string_view kBearer = "Bearer ";
-	return auth.size() > kBearer.size() && auth.compare(0, kBearer.size(), kBearer) == 0 &&
-	       keys_equal(config_.access_key, auth.substr(kBearer.size()));
+	const auto token = bearer_token(auth);
+	return token && keys_equal(config_.access_key, std::string(*token));
 }
 
 void StreamServer::handle_stream(const httplib::Request &req, httplib::Response &res, ListenerKind kind)
 {
 	if (!admit_key(req, res))
 		return;
-	set_stream_headers(res);
+	const std::string allowed_origin = allow_origin(req);
+	set_stream_headers(res, allowed_origin);
 	res.set_header("Content-Type", kind == ListenerKind::Sse ? "text/event-stream" : "audio/mpeg");
 	if (req.method == "HEAD")
 		return; // the head of a stream, without taking a listener's place
@@ -241,7 +272,7 @@ void StreamServer::handle_stream(const httplib::Request &req, httplib::Response 
 	NewListener listener;
 	listener.kind = kind;
 	listener.next_id = hub_->start(last_id).next_id;
-	listener.preamble = stream_response_head(kind);
+	listener.preamble = stream_response_head(kind, allowed_origin);
 	if (kind == ListenerKind::Sse)
 		listener.preamble += format_sse_retry(config_.retry_ms) + format_sse_comment("obs-sse-audio");
 	listener.on_end = [admission = admission_.get(), address = req.remote_addr] {
@@ -269,10 +300,13 @@ ServerStats StreamServer::stats() const
 	s.rejected_full = rejected_full_.load();
 	s.rejected_per_address = rejected_per_address_.load();
 	s.rejected_auth = rejected_auth_.load();
+	s.rejected_host = rejected_host_.load();
 	if (admission_)
 		s.listeners_peak = admission_->peak();
-	if (http_)
+	if (http_) {
 		s.refused_requests = http_->refused();
+		s.evicted_connections = http_->evicted();
+	}
 	if (fanout_) {
 		const FanoutStats f = fanout_->stats();
 		s.sse_listeners = f.sse_now;
@@ -323,6 +357,8 @@ std::string StreamServer::status_json() const
 		  {"rejected_full", server.rejected_full},
 		  {"rejected_per_address", server.rejected_per_address},
 		  {"refused_requests", server.refused_requests},
+		  {"evicted_connections", server.evicted_connections},
+		  {"rejected_host", server.rejected_host},
 		  {"rejected_auth", server.rejected_auth}}},
 		{"audio",
 		 {{"frames_in", channel.frames_in},

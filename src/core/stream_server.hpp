@@ -3,6 +3,7 @@
 #include "audio_channel.hpp"
 #include "latency_histogram.hpp"
 #include "listener_fanout.hpp"
+#include "origin_policy.hpp"
 #include "relay_stats.hpp"
 #include "result.hpp"
 #include "web_assets.hpp"
@@ -14,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace httplib {
 class Server;
@@ -38,6 +40,10 @@ struct ServerConfig {
 	int retry_ms = 1000;                       // EventSource reconnect delay hint
 	std::string version;                       // shown in /status.json
 	std::string title = "OBS";                 // the stream's name, shown by the player (/status.json "title")
+	// Which pages of other origins may read the streams and the status, and which Host names are served. The
+	// server's own default takes every page and name; the plugin passes its `allowed_origins` setting, which by
+	// default allows the server's own origin only.
+	OriginPolicy origins = OriginPolicy::any();
 };
 
 // Listener-side figures for /status.json and the dock.
@@ -52,6 +58,8 @@ struct ServerStats {
 	uint64_t rejected_full = 0;        // 503: max_listeners reached
 	uint64_t rejected_per_address = 0; // 429: max_listeners_per_address reached
 	uint64_t refused_requests = 0;     // refused before routing: malformed or oversized, too slow, or no room
+	uint64_t evicted_connections = 0;  // silent connections let go to make room for newcomers
+	uint64_t rejected_host = 0;        // 421: a Host name this server does not serve (DNS rebinding)
 	uint64_t rejected_auth = 0;        // 401: missing or wrong key
 	uint64_t listeners_left = 0;       // streams the listener closed (not a drop)
 	uint64_t listeners_timed_out = 0;  // listeners dropped because their connection accepted nothing for `timeout`
@@ -97,6 +105,8 @@ private:
 	// Answers 401 (counted) when the request lacks the access key; true when it may go on.
 	bool admit_key(const httplib::Request &req, httplib::Response &res);
 	void handle_stream(const httplib::Request &req, httplib::Response &res, ListenerKind kind);
+	// Access-Control-Allow-Origin for this request's Origin under config_.origins; empty: no header.
+	[[nodiscard]] std::string allow_origin(const httplib::Request &req) const;
 
 	ServerConfig config_;
 	std::unique_ptr<TakeoverServer> http_;
@@ -114,6 +124,8 @@ private:
 	std::atomic<uint64_t> rejected_full_{0};
 	std::atomic<uint64_t> rejected_per_address_{0};
 	std::atomic<uint64_t> rejected_auth_{0};
+	std::atomic<uint64_t> rejected_host_{0};
+	std::vector<std::string> own_names_; // this computer's names, for the Host check
 };
 
 // Constant-time comparison, so response timing does not reveal how much of a guessed key was right.

@@ -1,5 +1,7 @@
 #include "stream_settings.hpp"
 
+#include "origin_policy.hpp"
+
 #include "mp3_encoder.hpp"
 #include "relay_url.hpp"
 
@@ -128,6 +130,8 @@ std::vector<SettingsProblem> validate_settings(const StreamSettings &s)
 		problems.push_back({"serve_listeners",
 				    "Listeners must be served by the plugin, the relay or both: set a "
 				    "relay URL or serve listeners"});
+	if (auto origins = OriginPolicy::parse(s.allowed_origins); !origins)
+		problems.push_back({"allowed_origins", origins.error()});
 	return problems;
 }
 

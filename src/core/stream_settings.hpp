@@ -8,7 +8,7 @@
 
 namespace sse_audio {
 
-// Everything a streamer can set. Defaults are the contract's (shared/DESIGN.md).
+// Everything a streamer can set. Defaults are the contract's (docs/architecture.md).
 struct StreamSettings {
 	static constexpr int kDefaultPort = 8330;
 	static constexpr int kDefaultBitrate = 128;
@@ -40,6 +40,10 @@ struct StreamSettings {
 	std::string relay_url;
 	std::string relay_key;       // sent to the relay as `Authorization: Bearer <key>`; empty = none
 	bool serve_listeners = true; // false: listeners are served by the relay only; the plugin opens no port
+
+	// Pages of other origins that may read the streams and the status (OriginPolicy): empty = the server's own
+	// origin only; a list of origins; `*` = any page and any Host name.
+	std::string allowed_origins;
 };
 
 // One refused field and why; `field` is the settings key (`port`, `bitrate`, ...).

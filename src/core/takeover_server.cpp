@@ -365,6 +365,11 @@ uint64_t TakeoverServer::refused() const
 	return gate_->refused();
 }
 
+uint64_t TakeoverServer::evicted() const
+{
+	return gate_->evicted();
+}
+
 bool TakeoverServer::dispatch(socket_t sock, std::string received)
 {
 	auto shared = std::make_shared<std::string>(std::move(received));

@@ -51,6 +51,8 @@ public:
 
 	// Requests refused before routing: malformed or oversized heads, timeouts, no room.
 	[[nodiscard]] uint64_t refused() const;
+	// Silent connections let go to make room for newcomers (RequestGate).
+	[[nodiscard]] uint64_t evicted() const;
 
 private:
 	class Workers;

@@ -156,6 +156,8 @@ obs_data_t *output_settings(const HostOptions &o)
 		obs_data_set_int(s, "max_listeners_per_address", *o.max_listeners_per_address);
 	if (o.relay_url)
 		obs_data_set_string(s, "relay_url", o.relay_url->c_str());
+	if (o.allowed_origins)
+		obs_data_set_string(s, "allowed_origins", o.allowed_origins->c_str());
 	if (o.relay_key)
 		obs_data_set_string(s, "relay_key", o.relay_key->c_str());
 	if (o.serve_listeners)

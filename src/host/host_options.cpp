@@ -53,6 +53,7 @@ std::string host_usage()
 	       "  --bind ADDRESS  --key ACCESS_KEY  --title TEXT (the stream's title shown by the player)\n"
 	       "  --max-listeners-per-address N (0: no limit)\n"
 	       "  --relay-url URL  --relay-key KEY  --no-serve (listeners through the relay only)\n"
+	       "  --allowed-origins LIST (pages of other origins that may listen: https://a.example,...; * any)\n"
 	       "\n"
 	       "Paths:\n"
 	       "  --module PATH        obs-sse-audio.so (default: " SSE_AUDIO_DEFAULT_MODULE ")\n"
@@ -172,11 +173,13 @@ std::optional<HostOptions> parse_host_options(int argc, char **argv, std::string
 		} else if (arg == "--max-listeners-per-address") {
 			if (!int_value(o.max_listeners_per_address))
 				return std::nullopt;
-		} else if (arg == "--relay-url" || arg == "--relay-key") {
+		} else if (arg == "--relay-url" || arg == "--relay-key" || arg == "--allowed-origins") {
 			const auto text = value();
 			if (!text)
 				return std::nullopt;
-			(arg == "--relay-url" ? o.relay_url : o.relay_key) = *text;
+			(arg == "--relay-url"   ? o.relay_url
+			 : arg == "--relay-key" ? o.relay_key
+						: o.allowed_origins) = *text;
 		} else if (arg == "--no-serve") {
 			o.serve_listeners = false;
 		} else if (arg == "--module") {

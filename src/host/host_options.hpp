@@ -27,7 +27,8 @@ struct HostOptions {
 	std::optional<int> max_listeners_per_address;
 	std::optional<std::string> relay_url; // relay mode (docs/scale-out.md)
 	std::optional<std::string> relay_key;
-	std::optional<bool> serve_listeners; // --no-serve: the relay serves every listener
+	std::optional<std::string> allowed_origins; // pages of other origins that may listen (OriginPolicy)
+	std::optional<bool> serve_listeners;        // --no-serve: the relay serves every listener
 
 	std::string module_path; // obs-sse-audio.so
 	std::string module_data; // its data folder

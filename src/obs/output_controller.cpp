@@ -29,8 +29,15 @@ OutputController::OutputController(std::string settings_path) : settings_path_(s
 	if (!settings_path_.empty()) {
 		std::vector<SettingsProblem> refused;
 		settings_ = load_plugin_settings(settings_path_, &refused);
-		for (const auto &problem : refused)
-			SSE_LOG(LOG_WARNING, "settings file: %s; using the default instead", problem.message.c_str());
+		std::string reasons;
+		for (const auto &problem : refused) {
+			SSE_LOG(LOG_WARNING, "settings file: %s; the stream stays stopped until this is corrected",
+				problem.message.c_str());
+			reasons += (reasons.empty() ? "" : "; ") + problem.message;
+		}
+		// Shown in the dock at once; a start (also "start with OBS") is refused with the same reasons.
+		if (!reasons.empty())
+			state_ = {StreamPhase::Error, 0, "Settings refused: " + reasons};
 	}
 	worker_ = std::thread([this] { run(); });
 }

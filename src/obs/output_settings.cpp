@@ -23,6 +23,7 @@ void set_default_settings(obs_data_t *data)
 	obs_data_set_default_string(data, kKeyRelayUrl, defaults.relay_url.c_str());
 	obs_data_set_default_string(data, kKeyRelayKey, defaults.relay_key.c_str());
 	obs_data_set_default_bool(data, kKeyServeListeners, defaults.serve_listeners);
+	obs_data_set_default_string(data, kKeyAllowedOrigins, defaults.allowed_origins.c_str());
 }
 
 StreamSettings settings_from_data(obs_data_t *data)
@@ -45,6 +46,7 @@ StreamSettings settings_from_data(obs_data_t *data)
 	s.relay_url = obs_data_get_string(data, kKeyRelayUrl);
 	s.relay_key = obs_data_get_string(data, kKeyRelayKey);
 	s.serve_listeners = obs_data_get_bool(data, kKeyServeListeners);
+	s.allowed_origins = obs_data_get_string(data, kKeyAllowedOrigins);
 	return s;
 }
 
@@ -62,6 +64,7 @@ void settings_to_data(const StreamSettings &s, obs_data_t *data)
 	obs_data_set_string(data, kKeyRelayUrl, s.relay_url.c_str());
 	obs_data_set_string(data, kKeyRelayKey, s.relay_key.c_str());
 	obs_data_set_bool(data, kKeyServeListeners, s.serve_listeners);
+	obs_data_set_string(data, kKeyAllowedOrigins, s.allowed_origins.c_str());
 }
 
 obs_properties_t *make_output_properties()
@@ -97,6 +100,8 @@ obs_properties_t *make_output_properties()
 	obs_properties_add_text(props, kKeyRelayUrl, obs_module_text("Settings.RelayUrl"), OBS_TEXT_DEFAULT);
 	obs_properties_add_text(props, kKeyRelayKey, obs_module_text("Settings.RelayKey"), OBS_TEXT_PASSWORD);
 	obs_properties_add_bool(props, kKeyServeListeners, obs_module_text("Settings.ServeListeners"));
+	obs_properties_add_text(props, kKeyAllowedOrigins, obs_module_text("Settings.AllowedOrigins"),
+				OBS_TEXT_DEFAULT);
 	return props;
 }
 

@@ -7,7 +7,7 @@
 
 namespace sse_audio::obs {
 
-// Settings keys: part of the contract (shared/DESIGN.md), used by scripts, obs-websocket and saved configs.
+// Settings keys: part of the contract (docs/architecture.md), used by scripts, obs-websocket and saved configs.
 inline constexpr const char *kKeyPort = "port";
 inline constexpr const char *kKeyBitrate = "bitrate";
 inline constexpr const char *kKeyTimeout = "timeout";
@@ -24,6 +24,8 @@ inline constexpr const char *kKeyMaxListenersPerAddress = "max_listeners_per_add
 inline constexpr const char *kKeyRelayUrl = "relay_url";
 inline constexpr const char *kKeyRelayKey = "relay_key";
 inline constexpr const char *kKeyServeListeners = "serve_listeners";
+// Pages of other origins that may read the streams and the status (empty: the server's own origin only).
+inline constexpr const char *kKeyAllowedOrigins = "allowed_origins";
 // What the player shows when no title is set.
 inline constexpr const char *kDefaultTitle = "OBS";
 

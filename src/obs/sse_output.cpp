@@ -7,6 +7,7 @@
 #include "output_settings.hpp"
 #include "plugin_log.hpp"
 #include "relay_publisher.hpp"
+#include "relay_url.hpp"
 #include "stream_server.hpp"
 
 #include <atomic>
@@ -14,6 +15,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 
 #ifndef SSE_AUDIO_VERSION
 #define SSE_AUDIO_VERSION "0.0.0"
@@ -29,11 +31,19 @@ constexpr int kListenerEndPolls = 50;
 // One instance of the output: the settings it was given, and while active, a channel and a server.
 class SseOutput {
 public:
-	SseOutput(obs_data_t *settings, obs_output_t *output) : output_(output) { update(settings); }
+	SseOutput(obs_data_t *settings, obs_output_t *output, OutputTypeOptions type)
+		: output_(output), type_(std::move(type))
+	{
+		update(settings);
+	}
 	~SseOutput()
 	{
 		join_failure_thread();
-		stop();
+		// libobs stops an active output (and waits for the stop) before destroying it, so nothing is running
+		// here; should it be, tear it down without telling libobs of a stop it never asked for.
+		std::lock_guard lock(lifecycle_mutex_);
+		if (capturing_)
+			tear_down("stopped");
 	}
 	SseOutput(const SseOutput &) = delete;
 	SseOutput &operator=(const SseOutput &) = delete;
@@ -56,6 +66,10 @@ private:
 	bool fail_start(const std::string &message);
 	// Removes the audio callback, stops the channel and the server; lifecycle_mutex_ held, capturing_ true.
 	void tear_down(const char *how);
+	// Ends libobs's data capture with `code` (lifecycle_mutex_ held): obs_output_end_data_capture, or
+	// obs_output_signal_stop for an error. Either one signals the output's stopping event, at once when capture
+	// has already ended, and emits the "stop" signal.
+	void end_capture(int code);
 	// The encoder thread's report of a mid-stream failure: hands the stop to failure_thread_, since stopping
 	// the channel joins the encoder thread.
 	void on_channel_failure(const std::string &message);
@@ -63,13 +77,20 @@ private:
 	void join_failure_thread();
 
 	obs_output_t *output_;
-	std::mutex lifecycle_mutex_; // start, stop and update only; never taken on the audio thread
+	const OutputTypeOptions type_;
+	// start, stop, update and the failure thread; never taken on the audio thread. libobs's "stop" signal is
+	// emitted under it, so a "stop" handler must not start or stop this output from inside the handler (libobs
+	// itself cannot start an output from there: the start waits for the stop that is still being signalled).
+	std::mutex lifecycle_mutex_;
 	StreamSettings settings_;
 	std::unique_ptr<AudioChannel> channel_;
 	StreamServer server_;
 	std::unique_ptr<RelayPublisher> relay_; // relay mode only
 	size_t connected_mix_ = 0;
 	bool capturing_ = false;
+	// How many times this output has ended libobs's data capture; read by stop() before it takes the mutex, to
+	// tell whether an end came after libobs asked for this stop (see stop()).
+	std::atomic<uint64_t> capture_ends_{0};
 	std::mutex failure_mutex_; // guards failure_thread_ only
 	std::thread failure_thread_;
 };
@@ -100,6 +121,7 @@ bool SseOutput::start()
 	ChannelConfig channel_config;
 	channel_config.sample_rate = static_cast<int>(audio_info.samples_per_sec);
 	channel_config.bitrate_kbps = settings_.bitrate_kbps;
+	channel_config.make_encoder = type_.make_encoder;
 	channel_config.on_failure = [this](const std::string &message) {
 		on_channel_failure(message);
 	};
@@ -107,7 +129,6 @@ bool SseOutput::start()
 	if (!channel)
 		return fail_start(channel.error());
 
-	char *web_root = obs_module_file("web");
 	ServerConfig server_config;
 	server_config.bind_address = settings_.bind_address;
 	server_config.port = settings_.port;
@@ -115,10 +136,17 @@ bool SseOutput::start()
 	server_config.max_listeners = settings_.max_listeners;
 	server_config.max_listeners_per_address = settings_.max_listeners_per_address;
 	server_config.access_key = settings_.access_key;
-	server_config.web_root = web_root ? web_root : "";
+	// Checked with the rest of the settings above, so the parse succeeds.
+	if (auto origins = OriginPolicy::parse(settings_.allowed_origins))
+		server_config.origins = std::move(*origins);
+	server_config.web_root = type_.web_root;
+	if (server_config.web_root.empty()) {
+		char *web_root = obs_module_file("web");
+		server_config.web_root = web_root ? web_root : "";
+		bfree(web_root);
+	}
 	server_config.version = SSE_AUDIO_VERSION;
 	server_config.title = settings_.title.empty() ? kDefaultTitle : settings_.title;
-	bfree(web_root);
 
 	AudioChannel *raw_channel = channel->get();
 	// Before the server, so that the server's status can read the relay's figures from its first request.
@@ -180,7 +208,7 @@ bool SseOutput::start()
 		audio_info.samples_per_sec, settings_.timeout_seconds, settings_.max_listeners,
 		settings_.access_key.empty() ? "" : ", access key required");
 	if (relay_)
-		SSE_LOG(LOG_INFO, "relaying to %s%s%s", settings_.relay_url.c_str(),
+		SSE_LOG(LOG_INFO, "relaying to %s%s%s", relay_url_for_display(settings_.relay_url).c_str(),
 			settings_.relay_key.empty() ? "" : " with a key",
 			settings_.serve_listeners ? "" : "; listeners are served by the relay only");
 	return true;
@@ -188,11 +216,31 @@ bool SseOutput::start()
 
 void SseOutput::stop()
 {
+	// libobs resets the output's stopping event just before it calls this, then waits for the event in the next
+	// start and in obs_output_destroy, and only ending data capture signals it. So every call must end in an
+	// end of capture made after the reset: also a repeated call, such as the forced stop obs_output_destroy makes
+	// when the capture thread of the previous stop has not yet marked the output inactive. Returning early there
+	// left OBS waiting forever at exit.
+	const uint64_t ends_before = capture_ends_.load();
 	std::lock_guard lock(lifecycle_mutex_);
-	if (!capturing_)
-		return;
-	tear_down("stopped");
-	obs_output_end_data_capture(output_);
+	if (capturing_) {
+		tear_down("stopped");
+		end_capture(OBS_OUTPUT_SUCCESS);
+	} else if (capture_ends_.load() == ends_before) {
+		// Already ended, before libobs asked again: ending once more signals the event at once.
+		end_capture(OBS_OUTPUT_SUCCESS);
+	}
+	// Otherwise the failure thread ended capture after this call began, and so after the reset: that end signals
+	// the event, and OBS hears of one stop only.
+}
+
+void SseOutput::end_capture(int code)
+{
+	capture_ends_++;
+	if (code == OBS_OUTPUT_SUCCESS)
+		obs_output_end_data_capture(output_);
+	else
+		obs_output_signal_stop(output_, code);
 }
 
 void SseOutput::on_channel_failure(const std::string &message)
@@ -205,19 +253,17 @@ void SseOutput::on_channel_failure(const std::string &message)
 
 void SseOutput::stop_after_failure(const std::string &message)
 {
-	{
-		std::lock_guard lock(lifecycle_mutex_);
-		// A stop that came first has already ended the output; OBS must not hear of a second stop.
-		if (!capturing_)
-			return;
-		tear_down("stopped after an encoder error");
-		const std::string text = "The MP3 encoder failed and the stream was stopped: " + message;
-		obs_output_set_last_error(output_, text.c_str());
-	}
+	std::lock_guard lock(lifecycle_mutex_);
+	// A stop that came first has already ended the output; OBS must not hear of a second stop.
+	if (!capturing_)
+		return;
+	tear_down("stopped after an encoder error");
+	const std::string text = "The MP3 encoder failed and the stream was stopped: " + message;
+	obs_output_set_last_error(output_, text.c_str());
 	// Ends data capture and emits OBS's "stop" signal with the error code, as a network output does when its
-	// connection fails; the dock and obs-websocket clients see the output stop with this error. Outside the
-	// mutex: a "stop" handler may start the output again.
-	obs_output_signal_stop(output_, OBS_OUTPUT_ERROR);
+	// connection fails; the dock and obs-websocket clients see the output stop with this error. Under the mutex,
+	// so that a stop asked for meanwhile finds the capture ended (see stop()).
+	end_capture(OBS_OUTPUT_ERROR);
 }
 
 void SseOutput::join_failure_thread()
@@ -250,7 +296,7 @@ void SseOutput::tear_down(const char *how)
 	if (relay_) {
 		// The relay sends what the channel published last and the stopped event by itself; bounded for an
 		// unreachable relay.
-		relay_->stop(std::chrono::milliseconds(1000));
+		relay_->stop(std::chrono::milliseconds(500));
 		const RelayStats relay = relay_->stats();
 		SSE_LOG(LOG_INFO, "relay %s: %llu events relayed, %llu failed attempts, %llu events lost%s%s", how,
 			static_cast<unsigned long long>(relay.events_relayed),
@@ -301,7 +347,13 @@ const char *output_name(void *)
 
 void *output_create(obs_data_t *settings, obs_output_t *output)
 {
-	return new SseOutput(settings, output);
+	const auto *type = static_cast<const OutputTypeOptions *>(obs_output_get_type_data(output));
+	return new SseOutput(settings, output, type ? *type : OutputTypeOptions{});
+}
+
+void free_type_options(void *type_data)
+{
+	delete static_cast<OutputTypeOptions *>(type_data);
 }
 
 void output_destroy(void *data)
@@ -347,10 +399,13 @@ std::optional<OutputFigures> read_output_figures(obs_output_t *output)
 	return self ? self->figures() : std::nullopt;
 }
 
-void register_sse_output()
+void register_sse_output(const char *id, OutputTypeOptions options)
 {
 	struct obs_output_info info = {};
-	info.id = kOutputId;
+	info.id = id;
+	// Handed to each instance at create; libobs frees it with the type.
+	info.type_data = new OutputTypeOptions(std::move(options));
+	info.free_type_data = free_type_options;
 	info.flags = OBS_OUTPUT_AUDIO;
 	info.get_name = output_name;
 	info.create = output_create;

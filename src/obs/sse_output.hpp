@@ -3,18 +3,27 @@
 #include <obs.h>
 
 #include "audio_channel.hpp"
+#include "frame_encoder.hpp"
 #include "relay_stats.hpp"
 #include "stream_server.hpp"
 
 #include <optional>
+#include <string>
 
 namespace sse_audio::obs {
 
-// Output type id: part of the contract (shared/DESIGN.md).
+// Output type id: part of the contract (docs/architecture.md).
 inline constexpr const char *kOutputId = "sse_audio_output";
 
-// Registers the output type with libobs; called from obs_module_load.
-void register_sse_output();
+// What an output type is made with. obs_module_load registers kOutputId with the defaults; tests register the same
+// output under other ids, with an encoder of their own (one that fails mid-stream) or their own player files.
+struct OutputTypeOptions {
+	EncoderFactory make_encoder; // empty: LAME
+	std::string web_root;        // the player's files; empty: the module's data/web
+};
+
+// Registers the output type with libobs.
+void register_sse_output(const char *id = kOutputId, OutputTypeOptions options = {});
 
 // What a running sse_audio_output reports: the server's listener figures and the channel's audio figures.
 struct OutputFigures {

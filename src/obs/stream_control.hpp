@@ -28,7 +28,7 @@ struct PluginSettings {
 		       a.access_key == b.access_key && a.title == b.title &&
 		       a.max_listeners_per_address == b.max_listeners_per_address && a.relay_url == b.relay_url &&
 		       a.relay_key == b.relay_key && a.serve_listeners == b.serve_listeners &&
-		       start_with_obs == other.start_with_obs;
+		       a.allowed_origins == b.allowed_origins && start_with_obs == other.start_with_obs;
 	}
 };
 

@@ -30,7 +30,9 @@ QWidget *make_contents(obs::StreamControl &control)
 	scroll->setObjectName(QStringLiteral("sse_audio_dock_scroll"));
 	scroll->setWidgetResizable(true);
 	scroll->setFrameShape(QFrame::NoFrame);
-	scroll->setWidget(new StreamDock(control, local_ipv4_addresses));
+	auto *dock = new StreamDock(control, local_ipv4_addresses);
+	scroll->setWidget(dock);
+	scroll->setFocusProxy(dock);
 	return scroll;
 }
 
@@ -48,6 +50,8 @@ void show_dock(QDockWidget *dock, QMainWindow *main)
 	dock->show();
 	dock->raise();
 	dock->activateWindow();
+	if (dock->widget())
+		dock->widget()->setFocus(Qt::ActiveWindowFocusReason);
 }
 
 } // namespace

@@ -63,6 +63,9 @@ SettingsForm::SettingsForm(QWidget *parent) : QWidget(parent)
 	access_key_->setToolTip(ui_text("Settings.AccessKey.Tooltip"));
 	title_ = make_line_edit("title");
 	title_->setPlaceholderText(QString::fromLatin1(obs::kDefaultTitle));
+	allowed_origins_ = make_line_edit("allowed_origins");
+	allowed_origins_->setPlaceholderText(ui_text("Settings.AllowedOrigins.Placeholder"));
+	allowed_origins_->setToolTip(ui_text("Settings.AllowedOrigins.Tooltip"));
 	max_listeners_per_address_ = make_line_edit("max_listeners_per_address");
 	max_listeners_per_address_->setToolTip(ui_text("Settings.MaxListenersPerAddress.Tooltip"));
 	relay_url_ = make_line_edit("relay_url");
@@ -103,6 +106,7 @@ SettingsForm::SettingsForm(QWidget *parent) : QWidget(parent)
 	advanced->addRow(ui_text("Settings.MaxListenersPerAddress"),
 			 with_message(max_listeners_per_address_, "max_listeners_per_address"));
 	advanced->addRow(ui_text("Settings.Title"), with_message(title_, "title"));
+	advanced->addRow(ui_text("Settings.AllowedOrigins"), with_message(allowed_origins_, "allowed_origins"));
 	auto *relay_heading = new QLabel(ui_text("Settings.Relay"));
 	relay_heading->setStyleSheet(QStringLiteral("font-weight: bold;"));
 	advanced->addRow(relay_heading);
@@ -131,7 +135,7 @@ SettingsForm::SettingsForm(QWidget *parent) : QWidget(parent)
 	layout->addWidget(advanced_fields_);
 
 	for (QLineEdit *edit : {port_, timeout_, bind_address_, max_listeners_, access_key_, title_,
-				max_listeners_per_address_, relay_url_, relay_key_})
+				max_listeners_per_address_, relay_url_, relay_key_, allowed_origins_})
 		connect(edit, &QLineEdit::textEdited, this, &SettingsForm::edited);
 	// Any change counts, also one made by code (show_settings): the dock compares the fields with the settings
 	// in force, so a change back to them simply disables Apply again.
@@ -175,6 +179,7 @@ void SettingsForm::show_settings(const obs::PluginSettings &settings)
 	relay_url_->setText(QString::fromStdString(s.relay_url));
 	relay_key_->setText(QString::fromStdString(s.relay_key));
 	serve_listeners_->setChecked(s.serve_listeners);
+	allowed_origins_->setText(QString::fromStdString(s.allowed_origins));
 	start_with_obs_->setChecked(settings.start_with_obs);
 	shown_ = settings;
 	clear_problems();
@@ -196,6 +201,7 @@ obs::PluginSettings SettingsForm::read() const
 	s.relay_url = relay_url_->text().trimmed().toStdString();
 	s.relay_key = relay_key_->text().trimmed().toStdString();
 	s.serve_listeners = serve_listeners_->isChecked();
+	s.allowed_origins = allowed_origins_->text().trimmed().toStdString();
 	settings.start_with_obs = start_with_obs_->isChecked();
 	return settings;
 }

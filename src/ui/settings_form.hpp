@@ -53,6 +53,7 @@ private:
 	QLineEdit *max_listeners_;
 	QLineEdit *access_key_;
 	QLineEdit *title_;
+	QLineEdit *allowed_origins_;
 	QLineEdit *max_listeners_per_address_;
 	QLineEdit *relay_url_;
 	QLineEdit *relay_key_;

@@ -97,6 +97,8 @@ QString problem_text(const std::string &field)
 		return ui_text("Error.RelayKey");
 	if (field == "serve_listeners")
 		return ui_text("Error.ServeListeners");
+	if (field == "allowed_origins")
+		return ui_text("Error.AllowedOrigins");
 	return {};
 }
 

@@ -52,6 +52,8 @@ StreamDock::StreamDock(obs::StreamControl &control, AddressSource addresses, QWi
 	status_->setWordWrap(true);
 	start_stop_ = new QPushButton;
 	start_stop_->setObjectName(QStringLiteral("start_stop"));
+	// Focusing the dock focuses its main button: opened from the Tools menu, Space starts or stops the stream.
+	setFocusProxy(start_stop_);
 	message_ = make_value_label("message");
 	message_->setWordWrap(true);
 	message_->setVisible(false);
@@ -111,6 +113,9 @@ StreamDock::StreamDock(obs::StreamControl &control, AddressSource addresses, QWi
 	layout->addWidget(about);
 
 	form_->show_settings(control_.settings());
+	// A hand-edited settings file can hold values the plugin refuses (and will not start with): mark them at once.
+	if (const auto problems = validate_settings(control_.settings().stream); !problems.empty())
+		form_->show_problems(problems);
 
 	connect(start_stop_, &QPushButton::clicked, this, &StreamDock::start_or_stop);
 	connect(apply_, &QPushButton::clicked, this, &StreamDock::apply_form);
@@ -151,7 +156,7 @@ void StreamDock::refresh()
 	status_->setText(status_line(state));
 	const bool running = state.phase == obs::StreamPhase::Live || state.phase == obs::StreamPhase::Starting;
 	start_stop_->setText(ui_text(running ? "Dock.Stop" : "Dock.Start"));
-	start_stop_->setEnabled(state.phase != obs::StreamPhase::Stopping);
+	set_start_stop_enabled(state.phase != obs::StreamPhase::Stopping);
 
 	const obs::StreamFigures f = control_.figures();
 	if (f.running) {
@@ -176,6 +181,25 @@ void StreamDock::update_urls()
 		urls << QString::fromStdString(listener_url(host, s.port, s.access_key));
 	const bool local_only = s.bind_address.rfind("127.", 0) == 0 || s.bind_address == "::1";
 	urls_->set_urls(urls, local_only);
+}
+
+void StreamDock::set_start_stop_enabled(bool enabled)
+{
+	if (enabled == start_stop_->isEnabled())
+		return;
+	if (!enabled) {
+		// Qt hands the focus of a button it disables to the next field (the port), where the key press meant for
+		// Start would type into the field instead. Remember where it went, to take it back.
+		take_focus_back_ = start_stop_->hasFocus();
+		start_stop_->setEnabled(false);
+		focus_lent_to_ = QApplication::focusWidget();
+		return;
+	}
+	start_stop_->setEnabled(true);
+	// Only while the focus is still where Qt put it: a person who clicked elsewhere meanwhile keeps that.
+	if (take_focus_back_ && QApplication::focusWidget() == focus_lent_to_.data())
+		start_stop_->setFocus(Qt::OtherFocusReason);
+	take_focus_back_ = false;
 }
 
 void StreamDock::update_buttons()

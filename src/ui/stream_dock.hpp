@@ -6,6 +6,7 @@
 
 #include "stream_control.hpp"
 
+#include <QPointer>
 #include <QWidget>
 
 #include <functional>
@@ -43,11 +44,16 @@ private:
 	bool apply_form();
 	void update_buttons();
 	void update_urls();
+	// Enables or disables Start/Stop without losing the keyboard focus to the next field for good.
+	void set_start_stop_enabled(bool enabled);
 
 	obs::StreamControl &control_;
 	AddressSource addresses_;
 	QLabel *status_;
 	QPushButton *start_stop_;
+	// Start/Stop had the focus when it was disabled, and where Qt moved it then (see set_start_stop_enabled).
+	bool take_focus_back_ = false;
+	QPointer<QWidget> focus_lent_to_;
 	QLabel *message_;
 	SettingsForm *form_;
 	QPushButton *apply_;

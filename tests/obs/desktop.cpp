@@ -33,6 +33,13 @@ bool focus_main_window()
 			   kCommandTimeout) == 0;
 }
 
+bool focus_window(const std::string &title)
+{
+	return run_command({"xdotool", "search", "--onlyvisible", "--name", "^" + regex_escape(title) + "$",
+			    "windowfocus"},
+			   kCommandTimeout) == 0;
+}
+
 bool wait_for_window(const std::string &title, std::chrono::milliseconds timeout)
 {
 	const auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -1,7 +1,8 @@
 // The plugin in Debian's real OBS Studio under Xvfb, in a fresh user folder: OBS loads it, "start with OBS" serves
 // the scene's 440 Hz tone on / , /stream and /stream.mp3, obs-websocket's vendor requests stop, start and report it,
-// the Tools-menu entry shows the dock, File > Exit stops it cleanly with a listener connected, and a second run in
-// Chinese starts it again from the saved settings. Screenshots go to tests/artifacts/.
+// the Tools-menu entry shows the dock, the dock's button and obs-websocket stop and start it several times with
+// listeners attached, File > Exit stops it cleanly with a listener connected, and a second run in Chinese starts it
+// again from the saved settings. Screenshots go to tests/artifacts/.
 
 #include "desktop.hpp"
 #include "obs_home.hpp"
@@ -24,7 +25,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <thread>
+#include <vector>
 
 #ifndef SSE_AUDIO_TEST_MODULE
 #error "SSE_AUDIO_TEST_MODULE must name the built obs-sse-audio.so"
@@ -45,6 +48,8 @@ using namespace std::chrono_literals;
 
 constexpr auto kLoadTimeout = 60s;
 constexpr auto kExitTimeout = 30s;
+// Stop/start rounds from the dock, and as many again from obs-websocket, before File > Exit.
+constexpr int kStopStartRounds = 3;
 constexpr const char *kVendor = "obs-sse-audio";
 
 double seconds_since(Clock::time_point start)
@@ -134,6 +139,38 @@ nlohmann::json vendor_call(ObsWebsocket &ws, const std::string &request)
 		<< request << " failed: " << reply->at("requestStatus").dump();
 	// CallVendorRequest wraps the vendor's answer: {vendorName, requestType, responseData}.
 	return reply->value("responseData", nlohmann::json::object()).value("responseData", nlohmann::json::object());
+}
+
+// Waits until the plugin's obs-websocket status reports `state` ("live", "stopped", ...).
+bool wait_for_state(ObsWebsocket &ws, const std::string &state, std::chrono::milliseconds timeout)
+{
+	const auto deadline = Clock::now() + timeout;
+	do {
+		std::string error;
+		const auto reply = ws.call_vendor(kVendor, "status", 5s, &error);
+		if (reply && reply->value("responseData", nlohmann::json::object())
+					     .value("responseData", nlohmann::json::object())
+					     .value("state", "") == state)
+			return true;
+		std::this_thread::sleep_for(100ms);
+	} while (Clock::now() < deadline);
+	return false;
+}
+
+// `count` listeners on /stream that have each received audio.
+std::vector<std::unique_ptr<itest::SseClient>> attach_listeners(int port, int count)
+{
+	std::vector<std::unique_ptr<itest::SseClient>> listeners;
+	for (int i = 0; i < count; i++) {
+		std::string error;
+		auto client = itest::SseClient::open(port, "/stream", {}, 5s, &error);
+		EXPECT_TRUE(client) << error;
+		if (!client)
+			break;
+		EXPECT_TRUE(client->read_events(5, Clock::now() + 10s)) << "listener " << i << " got no audio";
+		listeners.push_back(std::move(client));
+	}
+	return listeners;
 }
 
 // File > Exit with the keyboard, as a person would; returns OBS's exit code and how long it took.
@@ -264,7 +301,7 @@ TEST_F(RealObs, StartsWithObsServesAudioAnswersWebsocketAndExitsCleanly)
 	EXPECT_TRUE(wait_until_served(port, 10s));
 	report("obs-websocket start to served: " + std::to_string(seconds_since(restart_began)) + " s");
 
-	// A listener, so the dock's figures have something to show and File > Exit has someone to end.
+	// A listener, so the dock's figures have something to show.
 	auto listener = itest::SseClient::open(port, "/stream", {}, 5s, &error);
 	ASSERT_TRUE(listener) << error;
 
@@ -279,7 +316,42 @@ TEST_F(RealObs, StartsWithObsServesAudioAnswersWebsocketAndExitsCleanly)
 	std::this_thread::sleep_for(1500ms); // one refresh of the live figures
 	EXPECT_TRUE(screenshot(artifact("dock-en.png")));
 
-	// File > Exit while the listener is connected.
+	// Stop and start from the dock (opened from the Tools menu, its Start/Stop button has the focus: Space presses
+	// it), then from obs-websocket, several times with listeners attached. Each stop ends the listeners' streams
+	// and leaves OBS able to start the output again, and at the end, to exit.
+	const auto cycles_began = Clock::now();
+	for (int round = 0; round < kStopStartRounds; round++) {
+		SCOPED_TRACE("dock round " + std::to_string(round));
+		auto attached = attach_listeners(port, 2);
+		ASSERT_TRUE(focus_window(title));
+		ASSERT_TRUE(press_keys({"space"}));
+		EXPECT_TRUE(wait_for_state(*ws, "stopped", 15s)) << "the dock's button did not stop the stream";
+		for (auto &client : attached)
+			EXPECT_TRUE(client->read_to_end(Clock::now() + 5s)) << "a listener's stream did not end";
+		EXPECT_FALSE(itest::can_connect(port, 1s)) << "the server must be gone after the dock's Stop";
+		ASSERT_TRUE(focus_window(title));
+		ASSERT_TRUE(press_keys({"space"}));
+		EXPECT_TRUE(wait_for_state(*ws, "live", 15s)) << "the dock's button did not start the stream";
+		EXPECT_TRUE(wait_until_served(port, 10s));
+	}
+	for (int round = 0; round < kStopStartRounds; round++) {
+		SCOPED_TRACE("obs-websocket round " + std::to_string(round));
+		auto attached = attach_listeners(port, 2);
+		EXPECT_EQ(vendor_call(*ws, "stop").value("state", ""), "stopped");
+		for (auto &client : attached)
+			EXPECT_TRUE(client->read_to_end(Clock::now() + 5s)) << "a listener's stream did not end";
+		EXPECT_EQ(vendor_call(*ws, "start").value("state", ""), "live");
+		EXPECT_TRUE(wait_until_served(port, 10s));
+	}
+	report(std::to_string(kStopStartRounds) + " stop/start rounds from the dock and " +
+	       std::to_string(kStopStartRounds) +
+	       " from obs-websocket, 2 listeners each: " + std::to_string(seconds_since(cycles_began)) + " s");
+	std::this_thread::sleep_for(1500ms);
+	EXPECT_TRUE(screenshot(artifact("dock-en-after-restarts.png")));
+
+	// File > Exit while a listener is connected.
+	listener = itest::SseClient::open(port, "/stream", {}, 5s, &error);
+	ASSERT_TRUE(listener) << error;
 	ASSERT_TRUE(listener->read_events(10, Clock::now() + 10s));
 	status = vendor_call(*ws, "status");
 	EXPECT_GE(status["listeners"].value("now", 0), 1);

@@ -82,19 +82,19 @@ TEST_F(SettingsFile, SavedSettingsComeBackAndUseTheContractKeys)
 	EXPECT_EQ(json.at("start_with_obs"), true);
 }
 
-TEST_F(SettingsFile, RefusedValuesFallBackOneByOne)
+// A hand-edited file's refused values stay as written and are reported, field by field: none falls back to a
+// default, since the defaults of the access key (none) and the bind address (every network) are more open.
+TEST_F(SettingsFile, RefusedValuesAreKeptAndReportedNeverReplacedByOpenDefaults)
 {
-	write(R"({"port": 0, "bitrate": 100, "timeout": 30, "bind_address": "example.org", "mixer": 2,
+	write(R"({"port": 0, "bitrate": 100, "timeout": 30, "bind_address": "localhost", "mixer": 2,
 		  "max_listeners": 5000, "access_key": "no spaces", "start_with_obs": true})");
 	std::vector<SettingsProblem> refused;
 	const PluginSettings s = load_plugin_settings(path_, &refused);
-	const StreamSettings defaults;
-	EXPECT_EQ(s.stream.port, defaults.port);
-	EXPECT_EQ(s.stream.bitrate_kbps, defaults.bitrate_kbps);
-	EXPECT_EQ(s.stream.bind_address, defaults.bind_address);
-	EXPECT_EQ(s.stream.max_listeners, defaults.max_listeners);
-	EXPECT_EQ(s.stream.access_key, defaults.access_key);
-	// The good values stay.
+	EXPECT_EQ(s.stream.port, 0);
+	EXPECT_EQ(s.stream.bitrate_kbps, 100);
+	EXPECT_EQ(s.stream.bind_address, "localhost") << "a refused bind address must not become 0.0.0.0";
+	EXPECT_EQ(s.stream.max_listeners, 5000);
+	EXPECT_EQ(s.stream.access_key, "no spaces") << "a refused access key must not become an open stream";
 	EXPECT_EQ(s.stream.timeout_seconds, 30);
 	EXPECT_EQ(s.stream.mixer, 2);
 	EXPECT_TRUE(s.start_with_obs);
@@ -102,6 +102,7 @@ TEST_F(SettingsFile, RefusedValuesFallBackOneByOne)
 	for (const auto &problem : refused)
 		fields.push_back(problem.field);
 	EXPECT_EQ(fields, (std::vector<std::string>{"port", "bitrate", "bind_address", "max_listeners", "access_key"}));
+	EXPECT_FALSE(check_settings(s.stream)) << "the output must refuse to start with these";
 }
 
 TEST_F(SettingsFile, RelaySettingsAndListenersPerAddressComeBackUnderTheirKeys)
@@ -132,26 +133,29 @@ TEST_F(SettingsFile, AnOlderFileWithoutTheRelayKeysGetsTheirDefaults)
 	EXPECT_TRUE(s.stream.serve_listeners) << "a missing key must not turn the plugin's own listeners off";
 }
 
-TEST_F(SettingsFile, ABadRelayUrlFallsBackWithoutLeavingNobodyServed)
+TEST_F(SettingsFile, ABadRelayUrlIsKeptAndReported)
 {
 	write(R"({"relay_url": "https://relay.example.org/pub/obs", "serve_listeners": false,
 		  "max_listeners_per_address": -4})");
 	std::vector<SettingsProblem> refused;
 	const PluginSettings s = load_plugin_settings(path_, &refused);
-	EXPECT_TRUE(s.stream.relay_url.empty());
-	EXPECT_TRUE(s.stream.serve_listeners) << "with the relay URL gone, the plugin must serve listeners again";
-	EXPECT_EQ(s.stream.max_listeners_per_address, 16);
-	EXPECT_TRUE(validate_settings(s.stream).empty());
+	EXPECT_EQ(s.stream.relay_url, "https://relay.example.org/pub/obs");
+	EXPECT_FALSE(s.stream.serve_listeners);
+	EXPECT_EQ(s.stream.max_listeners_per_address, -4);
 	std::vector<std::string> fields;
 	for (const auto &problem : refused)
 		fields.push_back(problem.field);
-	EXPECT_EQ(fields, (std::vector<std::string>{"max_listeners_per_address", "relay_url", "serve_listeners"}));
+	EXPECT_EQ(fields, (std::vector<std::string>{"max_listeners_per_address", "relay_url"}));
 }
 
-TEST_F(SettingsFile, UnreadableFileGivesTheDefaults)
+TEST_F(SettingsFile, UnreadableFileGivesTheDefaultsAndSaysSo)
 {
 	write("{ this is not json");
-	EXPECT_TRUE(load_plugin_settings(path_) == PluginSettings{});
+	std::vector<SettingsProblem> refused;
+	EXPECT_TRUE(load_plugin_settings(path_, &refused) == PluginSettings{});
+	ASSERT_EQ(refused.size(), 1u);
+	EXPECT_TRUE(refused[0].field.empty());
+	EXPECT_NE(refused[0].message.find("could not be read"), std::string::npos) << refused[0].message;
 }
 
 TEST(WebsocketStatus, CarriesStateUrlsAndCounters)

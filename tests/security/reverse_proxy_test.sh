@@ -58,11 +58,15 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -su
 	-keyout "$work/key.pem" -out "$work/cert.pem" 2>"$work/openssl.log" || fail "openssl could not make a certificate"
 
 plugin_port="$(free_port)"
-# The plugin as docs/SECURITY.md sets it up behind a proxy: loopback only, a key, and no per-address limit (every
-# listener comes from the proxy's address), where the host knows that setting.
+# The plugin as docs/SECURITY.md sets it up behind a proxy: loopback only, a key, no per-address limit (every
+# listener comes from the proxy's address), and the proxy's public origin allowed (the proxy passes its name as
+# Host), where the host knows those settings.
 settings=(--port "$plugin_port" --bind 127.0.0.1 --key "$key")
 if "$host_bin" --help 2>&1 | grep -q -- '--max-listeners-per-address'; then
 	settings+=(--max-listeners-per-address 0)
+fi
+if "$host_bin" --help 2>&1 | grep -q -- '--allowed-origins'; then
+	settings+=(--allowed-origins "https://$name")
 fi
 "$host_bin" --module "$module" --data "$data" "${settings[@]}" --tone 440 --duration 120 \
 	>"$work/host.out" 2>"$work/host.log" </dev/null &

@@ -222,6 +222,24 @@ private slots:
 		QCOMPARE(control_->settings().stream.bind_address, std::string("127.0.0.1"));
 	}
 
+	// Settings the controller read from a hand-edited file and refuses: the dock shows them as they are, with the
+	// reason beside each refused field, and Start refuses them as the output would.
+	void refused_settings_from_the_file_are_marked_when_the_dock_opens()
+	{
+		PluginSettings from_file;
+		from_file.stream.access_key = "has spaces";
+		from_file.stream.bind_address = "localhost";
+		control_->set_settings(from_file);
+		make_dock();
+		QCOMPARE(child<QLineEdit>("access_key")->text(), QStringLiteral("has spaces"));
+		QVERIFY(message("access_key")->isVisible());
+		QCOMPARE(message("access_key")->text(), text("Error.AccessKey"));
+		QVERIFY(message("bind_address")->isVisible());
+		QVERIFY(!message("port")->isVisible());
+		click("start_stop");
+		QCOMPARE(control_->starts, 0);
+	}
+
 	void settings_round_trip()
 	{
 		PluginSettings saved;
@@ -324,6 +342,33 @@ private slots:
 		click("start_stop");
 		QCOMPARE(control_->stops, 1);
 		QTRY_COMPARE(child<QLabel>("status")->text(), text("Status.Stopped"));
+	}
+
+	// Opened from the Tools menu the dock's Start/Stop button has the focus, and keeps it through the moment it is
+	// disabled while stopping: Space stops, Space starts again, and nothing is typed into the port field.
+	void keyboard_stops_and_starts_from_the_button()
+	{
+		make_dock();
+		dock_->activateWindow();
+		QVERIFY(QTest::qWaitForWindowActive(dock_.get()));
+		dock_->setFocus(Qt::ActiveWindowFocusReason);
+		auto *button = child<QPushButton>("start_stop");
+		QTRY_VERIFY(button->hasFocus());
+		control_->set_state({StreamPhase::Live, 1, {}});
+		QTRY_COMPARE(button->text(), text("Dock.Stop"));
+
+		QTest::keyClick(button, Qt::Key_Space);
+		QCOMPARE(control_->stops, 1);
+		control_->set_state({StreamPhase::Stopping, 0, {}});
+		QTRY_VERIFY(!button->isEnabled());
+		QVERIFY(!button->hasFocus()); // Qt moved it on while the button is disabled
+		control_->set_state({StreamPhase::Stopped, 0, {}});
+		QTRY_VERIFY(button->isEnabled());
+		QTRY_VERIFY2(button->hasFocus(), "the button did not take the focus back after stopping");
+
+		QTest::keyClick(QApplication::focusWidget(), Qt::Key_Space);
+		QCOMPARE(control_->starts, 1);
+		QCOMPARE(child<QLineEdit>("port")->text(), QString::number(control_->settings().stream.port));
 	}
 
 	void listener_urls_copy_and_qr_code()
@@ -435,6 +480,30 @@ private slots:
 	}
 
 	// Relay mode and listeners per address: the fields round-trip, bad values are refused beside their field.
+	// The allowed origins: refused with the reason beside the field when not a list of origins, kept when it is,
+	// and shown again when the dock opens anew.
+	void allowed_origins_round_trip()
+	{
+		make_dock();
+		child<QToolButton>("advanced")->setChecked(true);
+		QCOMPARE(child<QLineEdit>("allowed_origins")->text(), QString());
+		type_into("allowed_origins", QStringLiteral("church.example.org/player"));
+		click("apply");
+		QCOMPARE(control_->applied, 0);
+		QVERIFY(message("allowed_origins")->isVisible());
+		QCOMPARE(message("allowed_origins")->text(), text("Error.AllowedOrigins"));
+
+		type_into("allowed_origins", QStringLiteral("https://church.example.org, http://192.168.1.20:8080"));
+		click("apply");
+		QVERIFY(!message("allowed_origins")->isVisible());
+		QCOMPARE(control_->settings().stream.allowed_origins,
+			 std::string("https://church.example.org, http://192.168.1.20:8080"));
+		dock_.reset();
+		make_dock();
+		QCOMPARE(child<QLineEdit>("allowed_origins")->text(),
+			 QStringLiteral("https://church.example.org, http://192.168.1.20:8080"));
+	}
+
 	void relay_and_per_address_fields_round_trip()
 	{
 		make_dock();

@@ -84,6 +84,39 @@ TEST(AudioChannel, RefusesSettingsTheEncoderCannotUse)
 }
 
 // The whole path at real-time pace, the way OBS drives it: 1024-frame blocks every 21.3 ms.
+// The clock capture times come from: the system's wall clock, which time synchronisation or a virtual machine can
+// set back. This one runs with the blocks and is set back 30 ms before block 20.
+std::atomic<int64_t> g_test_clock_ms{1'700'000'000'000};
+int64_t test_clock_ms()
+{
+	return g_test_clock_ms.load();
+}
+
+// The capture times listeners see (timing events, delay figures) never go back, even when the clock does.
+TEST(AudioChannel, CaptureTimesNeverGoBackWhenTheClockIsSetBack)
+{
+	ChannelConfig config;
+	config.clock_ms = &test_clock_ms;
+	auto started = AudioChannel::start(config);
+	ASSERT_TRUE(started) << started.error();
+	AudioChannel &channel = **started;
+	const auto hub = channel.hub();
+	HubCollector collector(hub, hub->start(std::nullopt).next_id);
+	constexpr uint32_t kBlock = 1024;
+	for (int i = 0; i < 40; i++) {
+		g_test_clock_ms += i == 20 ? -30 : 21; // a block lasts 21.3 ms
+		const auto pcm = test::make_sine(440, 440, 48000, kBlock, size_t{kBlock} * static_cast<size_t>(i));
+		channel.push(pcm.left.data(), pcm.right.data(), kBlock);
+		std::this_thread::sleep_for(2ms); // lets the encoder take blocks one by one, as it does live
+	}
+	channel.stop();
+	const auto [events, closed] = collector.finish(10s);
+	ASSERT_TRUE(closed);
+	ASSERT_GT(events.size(), 30u);
+	for (size_t i = 1; i < events.size(); i++)
+		ASSERT_GE(events[i]->capture_ms, events[i - 1]->capture_ms) << "capture time went back at event " << i;
+}
+
 TEST(AudioChannel, EncodesRealTimePushesIntoConsecutiveWholeFrameEvents)
 {
 	ChannelConfig config; // 48000 Hz, 128 kbps, one frame per event

@@ -463,6 +463,44 @@ TEST_F(HostileRequestsTest, SlowlorisDoesNotStarveOtherClients)
 		  << std::chrono::duration_cast<std::chrono::milliseconds>(slowest).count() << " ms\n";
 }
 
+// One address opens far more silent connections than the gate holds (it used to fill the gate: 503 for everyone
+// while the attacker reconnected). Once they have been silent for a second, the oldest are let go to make room,
+// so a newcomer from another address is answered at once, and so is a new listener; evictions are counted.
+TEST_F(HostileRequestsTest, SilentConnectionsFromOneAddressNeverKeepOthersOut)
+{
+	constexpr int kSilent = 600; // more than the gate holds in all here (2 x 20 listeners + 256)
+	std::vector<std::unique_ptr<RawConnection>> silent;
+	for (int i = 0; i < kSilent; i++) {
+		silent.push_back(std::make_unique<RawConnection>("127.0.0.1", port_, 2s, "127.0.0.4"));
+		ASSERT_TRUE(silent.back()->connected()) << "silent connection " << i;
+	}
+	// From other addresses too, so that the gate as a whole is full and not only one address's share.
+	for (int i = 0; i < 300; i++) {
+		silent.push_back(std::make_unique<RawConnection>("127.0.0.1", port_, 2s,
+								 "127.0.1." + std::to_string(1 + i % 200)));
+		ASSERT_TRUE(silent.back()->connected()) << "silent connection from another address " << i;
+	}
+	// Connections silent for a second may be let go; younger ones may still be clients whose request is on its
+	// way, and while the gate is full of those a newcomer is refused.
+	std::this_thread::sleep_for(1200ms);
+	for (int probe = 0; probe < 5; probe++) {
+		const auto began = Clock::now();
+		const RawExchange reply = exchange(
+			port_, "GET /status.json HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", 3s);
+		EXPECT_EQ(reply.status, 200) << "probe " << probe << " while the gate was full of silent connections";
+		EXPECT_LT(Clock::now() - began, 1s) << "probe " << probe;
+	}
+	std::string error;
+	auto listener = itest::SseClient::open(port_, "/stream", {}, 2s, &error);
+	ASSERT_NE(listener, nullptr) << "a new listener could not join: " << error;
+	EXPECT_EQ(listener->head().status, 200);
+	EXPECT_TRUE(listener->read_events(5, Clock::now() + 2s));
+	const ServerStats stats = server_.stats();
+	EXPECT_GE(stats.evicted_connections, 1u) << "the first probe found the gate full and took a silent one's place";
+	std::cout << "[ figures  ] " << silent.size() << " silent connections: " << stats.evicted_connections
+		  << " let go for room, " << stats.refused_requests << " refused\n";
+}
+
 TEST_F(HostileRequestsTest, InvalidLastEventIdNeverBreaksTheStream)
 {
 	const uint64_t newest_before = channel_->hub()->newest_id();

@@ -12,8 +12,14 @@
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -308,6 +314,88 @@ TEST(RelayPublisher, StopIsBoundedWhileTheRelayIsDown)
 	(*relay)->stop(200ms);
 	EXPECT_LT(std::chrono::steady_clock::now() - begin, 1000ms);
 	EXPECT_EQ((*relay)->stats().state, RelayStats::State::Stopped);
+}
+
+// A relay whose listening socket never accepts: its accept queue is full, so the kernel drops further SYNs and a
+// connect waits for its time-out. Listening on 127.0.0.1 only.
+class NeverAcceptingRelay {
+public:
+	NeverAcceptingRelay()
+	{
+		listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
+		sockaddr_in addr{};
+		addr.sin_family = AF_INET;
+		addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		socklen_t len = sizeof(addr);
+		if (::bind(listener_, reinterpret_cast<sockaddr *>(&addr), len) != 0 || ::listen(listener_, 0) != 0 ||
+		    ::getsockname(listener_, reinterpret_cast<sockaddr *>(&addr), &len) != 0)
+			return;
+		port_ = ntohs(addr.sin_port);
+		// Fill the queue: connects complete until it is full; then one stays pending (bounded attempts).
+		for (int i = 0; i < 8; i++) {
+			const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+			fillers_.push_back(fd);
+			::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof(addr));
+		}
+	}
+	~NeverAcceptingRelay()
+	{
+		for (const int fd : fillers_)
+			::close(fd);
+		::close(listener_);
+	}
+	NeverAcceptingRelay(const NeverAcceptingRelay &) = delete;
+	NeverAcceptingRelay &operator=(const NeverAcceptingRelay &) = delete;
+	[[nodiscard]] int port() const { return port_; }
+
+private:
+	int listener_ = -1;
+	int port_ = 0;
+	std::vector<int> fillers_;
+};
+
+// Stopping the stream (and OBS's exit, on its UI thread) must not wait on a relay that never answers: within 1 s
+// whatever the relay does, here one whose connects hang until they time out.
+TEST(RelayPublisher, StopReturnsWithinASecondWhenTheRelayNeverAccepts)
+{
+	NeverAcceptingRelay never;
+	ASSERT_GT(never.port(), 0);
+	auto hub = make_hub();
+	auto relay = RelayPublisher::start(config_for(never.port()), hub);
+	ASSERT_TRUE(relay);
+	hub->publish(frame_bytes(0), 1'700'000'000'000, 1152);
+	ASSERT_TRUE(wait_until([&] { return (*relay)->stats().failed_attempts >= 1; }))
+		<< "the relay's connects did not fail";
+	EXPECT_NE((*relay)->stats().last_error.find("cannot reach"), std::string::npos) << (*relay)->stats().last_error;
+	hub->close();
+	const auto begin = std::chrono::steady_clock::now();
+	(*relay)->stop(); // the grace the plugin gives
+	const auto took =
+		std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - begin);
+	std::printf("stop with a relay that never accepts: %lld ms\n", static_cast<long long>(took.count()));
+	EXPECT_LT(took, 1000ms);
+}
+
+// A token in the relay URL's query (a common way to protect an nchan publisher) appears in no status document and
+// no error message; the rest of the URL does, so the streamer can tell which relay it is.
+TEST(RelayPublisher, TheUrlsQueryIsNeverShown)
+{
+	const int port = test::free_port();
+	RelayConfig config = config_for(port);
+	config.url += "?token=s3cret-t0ken";
+	auto relay = RelayPublisher::start(config, make_hub());
+	ASSERT_TRUE(relay);
+	const RelayStats stats = (*relay)->stats();
+	EXPECT_EQ(stats.url.find("s3cret"), std::string::npos) << stats.url;
+	EXPECT_EQ(stats.url.rfind("http://127.0.0.1:" + std::to_string(port) + "/pub/obs?", 0), 0u) << stats.url;
+	EXPECT_EQ(relay_status_json(stats).find("s3cret"), std::string::npos);
+	(*relay)->stop();
+
+	const auto refused = parse_relay_url("https://relay.example.org/pub/obs?token=s3cret-t0ken");
+	ASSERT_FALSE(refused);
+	EXPECT_EQ(refused.error().find("s3cret"), std::string::npos) << refused.error();
+	EXPECT_EQ(relay_url_for_display("http://h/p?token=x#y"), "http://h/p?\u2026");
+	EXPECT_EQ(relay_url_for_display("http://h/p"), "http://h/p");
 }
 
 TEST(RelayPublisher, AMalformedUrlIsRefusedAtStart)

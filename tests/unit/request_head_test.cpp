@@ -85,5 +85,18 @@ TEST(RequestHead, RefusesMalformedAndOversizedHeadsWithTheRightStatus)
 	EXPECT_EQ(scan(big).status, 431) << "more than 32 KB of head, refused before it ends";
 }
 
+// RFC 7235: the auth scheme is case-insensitive and is followed by one or more spaces.
+TEST(BearerToken, TakesTheSchemeInAnyCaseAndAnySpacing)
+{
+	EXPECT_EQ(bearer_token("Bearer abc"), "abc");
+	EXPECT_EQ(bearer_token("bearer abc"), "abc");
+	EXPECT_EQ(bearer_token("BeArEr    abc"), "abc");
+	EXPECT_FALSE(bearer_token("Basic abc"));
+	EXPECT_FALSE(bearer_token("Bearerabc"));
+	EXPECT_FALSE(bearer_token("Bearer"));
+	EXPECT_FALSE(bearer_token("Bearer   "));
+	EXPECT_FALSE(bearer_token(""));
+}
+
 } // namespace
 } // namespace sse_audio

@@ -444,6 +444,12 @@ TEST_F(StreamServerTest, AccessKeyGuardsStreamAndStatus)
 	const auto by_bearer = get("/status.json", {{"Authorization", "Bearer k3y-ABC_x"}});
 	ASSERT_TRUE(by_bearer);
 	EXPECT_EQ(by_bearer->status, 200);
+	// RFC 7235: the scheme is case-insensitive, and more than one space may follow it.
+	for (const std::string value : {"bearer k3y-ABC_x", "BEARER k3y-ABC_x", "Bearer   k3y-ABC_x"}) {
+		const auto res = get("/status.json", {{"Authorization", value}});
+		ASSERT_TRUE(res) << value;
+		EXPECT_EQ(res->status, 200) << value;
+	}
 
 	StreamClient stream_query(port_, "/stream?key=k3y-ABC_x");
 	ASSERT_TRUE(stream_query.wait_for_headers());
