@@ -83,5 +83,10 @@ echo "== release files (workflows: actionlint + schema; preset names; one versio
 node scripts/checks/check-release-files.mjs
 bash scripts/check-docs.sh "$build"
 
+echo "== current OBS: Debian 13 (OBS 30.2, Qt 6.8, cpp-httplib 0.18) and sid (OBS 32, Qt 6.11, cpp-httplib 0.41)"
+# Each in a debootstrapped root (cached in /var/cache/obs-sse-audio between runs) and namespaces of its own: the
+# build with warnings as errors, the unit and integration tests, and the plugin in that release's real OBS.
+bash scripts/test-distros.sh
+
 echo "== sanitizers and fuzzing (scripts/test-sanitizers.sh: the suite under ASan+UBSan, core tests under TSan, fuzzers)"
 bash scripts/test-sanitizers.sh
