@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# The engine (src/core) and its unit tests, network tests included, cross-compiled for Windows x64 with Debian's
+# MinGW-w64 and run under Debian's Wine, headless. Installs what it needs with apt (as root or with sudo). LAME for
+# Windows is built from Debian's source package, once: the result is kept in $SSE_AUDIO_CACHE (not the checkout)
+# and reused. Prints `N passed, M failed` and fails on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build="${BUILD_DIR:-build/windows}"
+jobs="${JOBS:-$(nproc)}"
+cache="${SSE_AUDIO_CACHE:-/var/cache/obs-sse-audio}"
+prefix="$cache/mingw"
+host=x86_64-w64-mingw32
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+	sudo="sudo"
+fi
+
+echo "== packages (MinGW-w64, Wine, GoogleTest's sources, nlohmann/json)"
+packages=(cmake make g++-mingw-w64-x86-64-posix wine wine64 googletest nlohmann-json3-dev dpkg-dev ccache)
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+	echo "installing ${missing[*]}"
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+$sudo mkdir -p "$cache"
+$sudo chown "$(id -u):$(id -g)" "$cache"
+
+# Debian has no MinGW builds of LAME or cpp-httplib: both come from Debian's source packages, fetched through a
+# private apt configuration (its own deb-src entry and index, so the machine's apt sources stay as they are).
+apt_dir="$cache/apt"
+apt_private=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o "Dir::Etc::SourceParts=$apt_dir/sources.list.d"
+	-o "Dir::State::Lists=$apt_dir/lists" -o "Debug::NoLocking=1")
+apt_updated=""
+# Unpacks (with Debian's patches) the source package $1 into a new folder and prints that folder.
+debian_source() {
+	if [ -z "$apt_updated" ]; then
+		mkdir -p "$apt_dir/lists/partial" "$apt_dir/sources.list.d"
+		echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian" \
+			"bookworm main" >"$apt_dir/sources.list"
+		apt-get "${apt_private[@]}" update -qq
+		apt_updated=1
+	fi
+	local dir
+	dir="$(mktemp -d "$cache/src.XXXXXX")"
+	(cd "$dir" && apt-get "${apt_private[@]}" source -qq "$1" >/dev/null 2>&1)
+	find "$dir" -mindepth 1 -maxdepth 1 -type d | head -n1
+}
+
+# LAME: only the library (no front end, no decoder: the tests decode with their own code). Built once.
+if [ ! -f "$prefix/lame.built" ]; then
+	echo "== LAME for Windows (Debian's source package, built once into $prefix)"
+	lame_tree="$(debian_source lame)"
+	(cd "$lame_tree" && nice -n 10 ./configure -q --host="$host" --prefix="$prefix" CC="$host-gcc-posix" \
+		--enable-static --disable-shared --disable-frontend --disable-decoder --disable-gtktest &&
+		nice -n 10 make -s -j"$jobs" -C libmp3lame && make -s -C libmp3lame install &&
+		make -s -C include install) >"$cache/lame-build.log" 2>&1 || {
+		cat "$cache/lame-build.log"
+		exit 1
+	}
+	basename "$lame_tree" >"$prefix/lame.built"
+	rm -rf "$(dirname "$lame_tree")"
+fi
+echo "LAME: $(cat "$prefix/lame.built") in $prefix"
+
+# cpp-httplib: Debian's libcpp-httplib-dev ships the header split from its implementation (in the Linux library),
+# so the whole header-only httplib.h comes from the same source package instead, with Debian's patches.
+if [ ! -f "$prefix/httplib.built" ]; then
+	echo "== cpp-httplib's header (Debian's source package)"
+	httplib_tree="$(debian_source cpp-httplib)"
+	mkdir -p "$prefix/include"
+	cp "$httplib_tree/httplib.h" "$prefix/include/"
+	basename "$httplib_tree" >"$prefix/httplib.built"
+	rm -rf "$(dirname "$httplib_tree")"
+fi
+echo "cpp-httplib: $(cat "$prefix/httplib.built") (header only)"
+
+# nlohmann/json is header-only in Debian's package too: its headers and CMake package are copied into the prefix,
+# so that the cross build finds them without searching the build machine's /usr/include.
+mkdir -p "$prefix/include" "$prefix/share/cmake"
+cp -ru /usr/include/nlohmann "$prefix/include/"
+cp -ru /usr/share/cmake/nlohmann_json "$prefix/share/cmake/"
+
+echo "== configure and build ($build)"
+source scripts/compiler-cache.sh
+cmake -S . -B "$build" -DCMAKE_TOOLCHAIN_FILE=cmake/mingw-w64-x86_64.cmake -DCMAKE_PREFIX_PATH="$prefix" \
+	-DCMAKE_BUILD_TYPE=RelWithDebInfo -DSSE_AUDIO_WARNINGS_AS_ERRORS=ON -DSSE_AUDIO_CORE_ONLY=ON \
+	-DSSE_AUDIO_GTEST_SOURCE_DIR=/usr/src/googletest "${compiler_cache[@]}" >/dev/null
+nice -n 10 cmake --build "$build" -j"$jobs"
