@@ -95,6 +95,11 @@ Status StreamServer::start(const ServerConfig &config, std::shared_ptr<StreamHub
 	http_ = std::make_unique<TakeoverServer>(limits);
 	http_->set_payload_max_length(kMaxPayloadBytes);
 	http_->set_tcp_nodelay(true);
+#ifdef _WIN32
+	// cpp-httplib's accept loop on Windows wakes every 10 ms to look for a stop (POSIX blocks in accept()); a
+	// closed listening socket ends its wait anyway, so 100 ms only bounds the case where it would not.
+	http_->set_idle_interval(0, 100000);
+#endif
 	// cpp-httplib's default sets SO_REUSEPORT, which would let a second server share our port silently.
 	// SO_REUSEADDR alone still allows a quick restart while old connections sit in TIME_WAIT.
 	http_->set_socket_options([](socket_t sock) {
