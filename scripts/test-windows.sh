@@ -18,7 +18,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 echo "== packages (MinGW-w64, Wine, GoogleTest's sources, nlohmann/json)"
-packages=(cmake make g++-mingw-w64-x86-64-posix wine wine64 googletest nlohmann-json3-dev dpkg-dev ccache)
+packages=(cmake make g++-mingw-w64-x86-64-posix wine wine64 googletest nlohmann-json3-dev dpkg-dev
+	bzip2 xz-utils ccache)
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -31,13 +32,15 @@ fi
 $sudo mkdir -p "$cache"
 $sudo chown "$(id -u):$(id -g)" "$cache"
 
-# Debian has no MinGW builds of LAME or cpp-httplib: both come from Debian's source packages, fetched through a
+# Debian has no MinGW builds of LAME, mpg123 or cpp-httplib: they come from Debian's source packages, fetched through a
 # private apt configuration (its own deb-src entry and index, so the machine's apt sources stay as they are).
 apt_dir="$cache/apt"
 apt_private=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o "Dir::Etc::SourceParts=$apt_dir/sources.list.d"
 	-o "Dir::State::Lists=$apt_dir/lists" -o "Debug::NoLocking=1")
 apt_updated=""
-# Unpacks (with Debian's patches) the source package $1 into a new folder and prints that folder.
+# Unpacks (with Debian's patches) the source package $1 into a new folder and prints that folder. Each file is
+# fetched by apt's own helper against the hash in the archive's signed index. Upstream's signatures of the tarballs
+# (*.asc) are skipped: the archive does not always serve them, and the index's hashes already vouch for the files.
 debian_source() {
 	if [ -z "$apt_updated" ]; then
 		mkdir -p "$apt_dir/lists/partial" "$apt_dir/sources.list.d"
@@ -46,16 +49,28 @@ debian_source() {
 		apt-get "${apt_private[@]}" update -qq
 		apt_updated=1
 	fi
-	local dir
+	local dir uri file size hash
 	dir="$(mktemp -d "$cache/src.XXXXXX")"
-	(cd "$dir" && apt-get "${apt_private[@]}" source -qq "$1" >/dev/null 2>&1)
-	find "$dir" -mindepth 1 -maxdepth 1 -type d | head -n1
+	while read -r uri file size hash; do
+		case "$file" in *.asc) continue ;; esac
+		/usr/lib/apt/apt-helper -o APT::Sandbox::User=root download-file "${uri//\'/}" "$dir/$file" "$hash" \
+			>/dev/null || return 1
+	done < <(apt-get "${apt_private[@]}" source --print-uris -qq "$1" | grep "^'")
+	dpkg-source -x --no-check "$dir"/*.dsc "$dir/tree" >/dev/null || return 1
+	echo "$dir/tree"
+}
+
+# The package and version a tree from debian_source came from, e.g. lame_3.100-6.
+source_version() {
+	local dsc
+	dsc="$(find "$(dirname "$1")" -maxdepth 1 -name "*.dsc" | head -n1)"
+	basename "$dsc" .dsc
 }
 
 # LAME: only the library (no front end, no decoder: the tests decode with their own code). Built once.
 if [ ! -f "$prefix/lame.built" ]; then
 	echo "== LAME for Windows (Debian's source package, built once into $prefix)"
-	lame_tree="$(debian_source lame)"
+	lame_tree="$(debian_source lame)" || exit 1
 	(cd "$lame_tree" && nice -n 10 ./configure -q --host="$host" --prefix="$prefix" CC="$host-gcc-posix" \
 		--enable-static --disable-shared --disable-frontend --disable-decoder --disable-gtktest &&
 		nice -n 10 make -s -j"$jobs" -C libmp3lame && make -s -C libmp3lame install &&
@@ -63,19 +78,34 @@ if [ ! -f "$prefix/lame.built" ]; then
 		cat "$cache/lame-build.log"
 		exit 1
 	}
-	basename "$lame_tree" >"$prefix/lame.built"
+	source_version "$lame_tree" >"$prefix/lame.built"
 	rm -rf "$(dirname "$lame_tree")"
 fi
 echo "LAME: $(cat "$prefix/lame.built") in $prefix"
+
+# mpg123: the tests' decoder (tests/support checks what the encoder made by decoding it). Only the library.
+if [ ! -f "$prefix/mpg123.built" ]; then
+	echo "== mpg123 for Windows (Debian's source package, built once into $prefix)"
+	mpg123_tree="$(debian_source mpg123)" || exit 1
+	(cd "$mpg123_tree" && nice -n 10 ./configure -q --host="$host" --prefix="$prefix" CC="$host-gcc-posix" \
+		--enable-static --disable-shared --disable-components --enable-libmpg123 &&
+		nice -n 10 make -s -j"$jobs" && make -s install) >"$cache/mpg123-build.log" 2>&1 || {
+		cat "$cache/mpg123-build.log"
+		exit 1
+	}
+	source_version "$mpg123_tree" >"$prefix/mpg123.built"
+	rm -rf "$(dirname "$mpg123_tree")"
+fi
+echo "mpg123: $(cat "$prefix/mpg123.built") in $prefix"
 
 # cpp-httplib: Debian's libcpp-httplib-dev ships the header split from its implementation (in the Linux library),
 # so the whole header-only httplib.h comes from the same source package instead, with Debian's patches.
 if [ ! -f "$prefix/httplib.built" ]; then
 	echo "== cpp-httplib's header (Debian's source package)"
-	httplib_tree="$(debian_source cpp-httplib)"
+	httplib_tree="$(debian_source cpp-httplib)" || exit 1
 	mkdir -p "$prefix/include"
 	cp "$httplib_tree/httplib.h" "$prefix/include/"
-	basename "$httplib_tree" >"$prefix/httplib.built"
+	source_version "$httplib_tree" >"$prefix/httplib.built"
 	rm -rf "$(dirname "$httplib_tree")"
 fi
 echo "cpp-httplib: $(cat "$prefix/httplib.built") (header only)"
