@@ -113,11 +113,26 @@ Status StreamServer::start(const ServerConfig &config, std::shared_ptr<StreamHub
 	install_routes();
 
 	errno = 0;
+#ifdef _WIN32
+	WSASetLastError(0);
+#endif
 	if (!http_->bind_to_port(config_.bind_address, config_.port)) {
+#ifdef _WIN32
+		// Winsock reports through its own error, not errno. WSAEACCES: another program holds the port
+		// exclusively, or Windows reserved it (Hyper-V's excluded ranges); no port needs special rights there.
+		const int wsa = WSAGetLastError();
+		const int err = wsa == WSAEADDRINUSE      ? EADDRINUSE
+				: wsa == WSAEACCES        ? EACCES
+				: wsa == WSAEADDRNOTAVAIL ? EADDRNOTAVAIL
+							  : errno;
+		const char *const denied = "the port is already in use by another program, or reserved by Windows";
+#else
 		const int err = errno;
+		const char *const denied = "permission denied (ports below 1024 need special rights)";
+#endif
 		http_.reset();
 		std::string reason = err == EADDRINUSE      ? "the port is already in use by another program"
-				     : err == EACCES        ? "permission denied (ports below 1024 need special rights)"
+				     : err == EACCES        ? denied
 				     : err == EADDRNOTAVAIL ? "this machine has no such address"
 				     : err != 0             ? std::generic_category().message(err)
 							    : "the address could not be used";
