@@ -117,6 +117,22 @@ int run(int idle_seconds, int events, int listener_count)
 		client->stop();
 	for (auto &thread : threads)
 		thread.join();
+
+	// Start and stop of a server without listeners: what each costs on its own.
+	double start_ms = 0;
+	double stop_ms = 0;
+	constexpr int kCycles = 20;
+	for (int i = 0; i < kCycles; i++) {
+		StreamServer cycled;
+		const auto before_start = Clock::now();
+		if (!cycled.start(config, hub, nullptr).ok())
+			continue;
+		const auto before_stop = Clock::now();
+		cycled.stop();
+		start_ms += std::chrono::duration<double, std::milli>(before_stop - before_start).count();
+		stop_ms += std::chrono::duration<double, std::milli>(Clock::now() - before_stop).count();
+	}
+	std::printf("start %.1f ms, stop %.1f ms (mean of %d)\n", start_ms / kCycles, stop_ms / kCycles, kCycles);
 	fs::remove_all(root);
 
 	if (delays_ms.empty())
