@@ -29,12 +29,15 @@ if [ "${#missing[@]}" -gt 0 ]; then
 	$sudo apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-$sudo mkdir -p "$cache"
-$sudo chown "$(id -u):$(id -g)" "$cache"
+apt_dir="$cache/apt"
+# The cache folder may be shared with other scripts: only our own folders in it become ours.
+for dir in "$prefix" "$apt_dir" "$cache/wineprefix"; do
+	$sudo mkdir -p "$dir"
+	$sudo chown "$(id -u):$(id -g)" "$dir"
+done
 
 # Debian has no MinGW builds of LAME, mpg123 or cpp-httplib: they come from Debian's source packages, fetched through a
 # private apt configuration (its own deb-src entry and index, so the machine's apt sources stay as they are).
-apt_dir="$cache/apt"
 apt_private=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o "Dir::Etc::SourceParts=$apt_dir/sources.list.d"
 	-o "Dir::State::Lists=$apt_dir/lists" -o "Debug::NoLocking=1")
 apt_updated=""
@@ -44,13 +47,15 @@ apt_updated=""
 debian_source() {
 	if [ -z "$apt_updated" ]; then
 		mkdir -p "$apt_dir/lists/partial" "$apt_dir/sources.list.d"
+		local codename
+		codename="$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")"
 		echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian" \
-			"bookworm main" >"$apt_dir/sources.list"
+			"$codename main" >"$apt_dir/sources.list"
 		apt-get "${apt_private[@]}" update -qq
 		apt_updated=1
 	fi
 	local dir uri file size hash
-	dir="$(mktemp -d "$cache/src.XXXXXX")"
+	dir="$(mktemp -d "$apt_dir/src.XXXXXX")"
 	while read -r uri file size hash; do
 		case "$file" in *.asc) continue ;; esac
 		/usr/lib/apt/apt-helper -o APT::Sandbox::User=root download-file "${uri//\'/}" "$dir/$file" "$hash" \
@@ -74,8 +79,8 @@ if [ ! -f "$prefix/lame.built" ]; then
 	(cd "$lame_tree" && nice -n 10 ./configure -q --host="$host" --prefix="$prefix" CC="$host-gcc-posix" \
 		--enable-static --disable-shared --disable-frontend --disable-decoder --disable-gtktest &&
 		nice -n 10 make -s -j"$jobs" -C libmp3lame && make -s -C libmp3lame install &&
-		make -s -C include install) >"$cache/lame-build.log" 2>&1 || {
-		cat "$cache/lame-build.log"
+		make -s -C include install) >"$prefix/lame-build.log" 2>&1 || {
+		cat "$prefix/lame-build.log"
 		exit 1
 	}
 	source_version "$lame_tree" >"$prefix/lame.built"
@@ -89,8 +94,8 @@ if [ ! -f "$prefix/mpg123.built" ]; then
 	mpg123_tree="$(debian_source mpg123)" || exit 1
 	(cd "$mpg123_tree" && nice -n 10 ./configure -q --host="$host" --prefix="$prefix" CC="$host-gcc-posix" \
 		--enable-static --disable-shared --disable-components --enable-libmpg123 &&
-		nice -n 10 make -s -j"$jobs" && make -s install) >"$cache/mpg123-build.log" 2>&1 || {
-		cat "$cache/mpg123-build.log"
+		nice -n 10 make -s -j"$jobs" && make -s install) >"$prefix/mpg123-build.log" 2>&1 || {
+		cat "$prefix/mpg123-build.log"
 		exit 1
 	}
 	source_version "$mpg123_tree" >"$prefix/mpg123.built"
