@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The engine (src/core) and its unit tests, network tests included, cross-compiled for Windows x64 with Debian's
-# MinGW-w64 and run under Debian's Wine, headless. Installs what it needs with apt (as root or with sudo). LAME for
-# Windows is built from Debian's source package, once: the result is kept in $SSE_AUDIO_CACHE (not the checkout)
-# and reused. Prints `N passed, M failed` and fails on any failure.
+# MinGW-w64 and run under Debian's Wine, headless (docs/windows.md). Installs what it needs with apt (as root or with
+# sudo). LAME and mpg123 for Windows are built from Debian's source packages once: they are kept in $SSE_AUDIO_CACHE
+# (default /var/cache/obs-sse-audio, outside the checkout) with the Wine prefix, and reused. Prints
+# `N passed, M failed` and fails on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,27 +37,25 @@ for dir in "$prefix" "$apt_dir" "$cache/wineprefix"; do
 	$sudo chown "$(id -u):$(id -g)" "$dir"
 done
 
-# Debian has no MinGW builds of LAME, mpg123 or cpp-httplib: they come from Debian's source packages, fetched through a
-# private apt configuration (its own deb-src entry and index, so the machine's apt sources stay as they are).
+# Debian has no MinGW builds of LAME, mpg123 or cpp-httplib: they come from Debian's source packages, fetched
+# through a private apt configuration (its own deb-src entry and index, so the machine's apt sources stay as they
+# are), and only when one of them is not in the cache yet.
 apt_private=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o "Dir::Etc::SourceParts=$apt_dir/sources.list.d"
 	-o "Dir::State::Lists=$apt_dir/lists" -o "Debug::NoLocking=1")
-apt_updated=""
+if [ ! -f "$prefix/lame.built" ] || [ ! -f "$prefix/mpg123.built" ] || [ ! -f "$prefix/httplib.built" ]; then
+	mkdir -p "$apt_dir/lists/partial" "$apt_dir/sources.list.d"
+	codename="$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")"
+	echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian" \
+		"$codename main" >"$apt_dir/sources.list"
+	apt-get "${apt_private[@]}" update -qq
+fi
 # Unpacks (with Debian's patches) the source package $1 into a new folder and prints that folder. Each file is
 # fetched by apt's own helper against the hash in the archive's signed index. Upstream's signatures of the tarballs
 # (*.asc) are skipped: the archive does not always serve them, and the index's hashes already vouch for the files.
 debian_source() {
-	if [ -z "$apt_updated" ]; then
-		mkdir -p "$apt_dir/lists/partial" "$apt_dir/sources.list.d"
-		local codename
-		codename="$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")"
-		echo "deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian" \
-			"$codename main" >"$apt_dir/sources.list"
-		apt-get "${apt_private[@]}" update -qq
-		apt_updated=1
-	fi
-	local dir uri file size hash
+	local dir uri file _size hash
 	dir="$(mktemp -d "$apt_dir/src.XXXXXX")"
-	while read -r uri file size hash; do
+	while read -r uri file _size hash; do
 		case "$file" in *.asc) continue ;; esac
 		/usr/lib/apt/apt-helper -o APT::Sandbox::User=root download-file "${uri//\'/}" "$dir/$file" "$hash" \
 			>/dev/null || return 1
@@ -88,12 +87,13 @@ if [ ! -f "$prefix/lame.built" ]; then
 fi
 echo "LAME: $(cat "$prefix/lame.built") in $prefix"
 
-# mpg123: the tests' decoder (tests/support checks what the encoder made by decoding it). Only the library.
+# mpg123: the tests' decoder (tests/support checks what the encoder made by decoding it). Only the library, and
+# only its portable decoder: the tests need its answers, not its speed (the SIMD variants cost a fifth of its build).
 if [ ! -f "$prefix/mpg123.built" ]; then
 	echo "== mpg123 for Windows (Debian's source package, built once into $prefix)"
 	mpg123_tree="$(debian_source mpg123)" || exit 1
 	(cd "$mpg123_tree" && nice -n 10 ./configure -q --host="$host" --prefix="$prefix" CC="$host-gcc-posix" \
-		--enable-static --disable-shared --disable-components --enable-libmpg123 &&
+		--enable-static --disable-shared --disable-components --enable-libmpg123 --with-cpu=generic_fpu &&
 		nice -n 10 make -s -j"$jobs" && make -s install) >"$prefix/mpg123-build.log" 2>&1 || {
 		cat "$prefix/mpg123-build.log"
 		exit 1
