@@ -2,27 +2,29 @@
 # libmp3lame-dev, libcpp-httplib-dev, nlohmann-json3-dev). On Windows and macOS, buildspec.json's dependencies are
 # unpacked into CMAKE_PREFIX_PATH; cpp-httplib and nlohmann/json are then found through their CMake packages.
 find_package(Threads REQUIRED)
-find_package(libobs REQUIRED)
-# The dock and the Tools-menu entry: OBS's frontend API and Qt Widgets. The dock lives in OBS's own main window,
-# so it must use the Qt major version OBS runs on: two Qt versions in one process cannot share widgets (the
-# plugin's QApplication::instance() would even be null). OBS's own builds use Qt 6 since OBS 28, but Debian 12's
-# OBS 29 is built with Qt 5. The installed obs binary tells which; -DSSE_AUDIO_QT_VERSION=5 or 6 overrides.
-find_package(obs-frontend-api REQUIRED)
-if(NOT SSE_AUDIO_QT_VERSION)
-  set(_sse_qt_version 6)
-  find_program(SSE_AUDIO_OBS_EXECUTABLE obs)
-  if(SSE_AUDIO_OBS_EXECUTABLE AND UNIX AND NOT APPLE)
-    execute_process(COMMAND ldd "${SSE_AUDIO_OBS_EXECUTABLE}" OUTPUT_VARIABLE _sse_obs_libraries ERROR_QUIET)
-    if(_sse_obs_libraries MATCHES "libQt5Widgets")
-      set(_sse_qt_version 5)
+if(NOT SSE_AUDIO_CORE_ONLY)
+  find_package(libobs REQUIRED)
+  # The dock and the Tools-menu entry: OBS's frontend API and Qt Widgets. The dock lives in OBS's own main window,
+  # so it must use the Qt major version OBS runs on: two Qt versions in one process cannot share widgets (the
+  # plugin's QApplication::instance() would even be null). OBS's own builds use Qt 6 since OBS 28, but Debian 12's
+  # OBS 29 is built with Qt 5. The installed obs binary tells which; -DSSE_AUDIO_QT_VERSION=5 or 6 overrides.
+  find_package(obs-frontend-api REQUIRED)
+  if(NOT SSE_AUDIO_QT_VERSION)
+    set(_sse_qt_version 6)
+    find_program(SSE_AUDIO_OBS_EXECUTABLE obs)
+    if(SSE_AUDIO_OBS_EXECUTABLE AND UNIX AND NOT APPLE)
+      execute_process(COMMAND ldd "${SSE_AUDIO_OBS_EXECUTABLE}" OUTPUT_VARIABLE _sse_obs_libraries ERROR_QUIET)
+      if(_sse_obs_libraries MATCHES "libQt5Widgets")
+        set(_sse_qt_version 5)
+      endif()
     endif()
+    set(SSE_AUDIO_QT_VERSION ${_sse_qt_version} CACHE STRING "Qt major version of the OBS the plugin is for (5 or 6)")
   endif()
-  set(SSE_AUDIO_QT_VERSION ${_sse_qt_version} CACHE STRING "Qt major version of the OBS the plugin is for (5 or 6)")
+  find_package(Qt${SSE_AUDIO_QT_VERSION} REQUIRED COMPONENTS Widgets)
+  add_library(sse_audio_qt_widgets INTERFACE)
+  target_link_libraries(sse_audio_qt_widgets INTERFACE Qt${SSE_AUDIO_QT_VERSION}::Widgets)
+  message(STATUS "obs-sse-audio: dock built with Qt ${SSE_AUDIO_QT_VERSION} (the Qt of ${SSE_AUDIO_OBS_EXECUTABLE})")
 endif()
-find_package(Qt${SSE_AUDIO_QT_VERSION} REQUIRED COMPONENTS Widgets)
-add_library(sse_audio_qt_widgets INTERFACE)
-target_link_libraries(sse_audio_qt_widgets INTERFACE Qt${SSE_AUDIO_QT_VERSION}::Widgets)
-message(STATUS "obs-sse-audio: dock built with Qt ${SSE_AUDIO_QT_VERSION} (the Qt of ${SSE_AUDIO_OBS_EXECUTABLE})")
 
 # LAME has no CMake package or pkg-config file upstream: look for the header and the library.
 find_path(LAME_INCLUDE_DIR lame/lame.h REQUIRED)
@@ -34,12 +36,17 @@ target_link_libraries(sse_audio_lame INTERFACE "${LAME_LIBRARY}")
 # cpp-httplib: Debian ships a compiled library with a pkg-config file whose Cflags must be used (they switch on
 # OpenSSL, zlib and Brotli in the header to match the library). Elsewhere, its CMake package or the header alone.
 find_package(PkgConfig QUIET)
-if(PkgConfig_FOUND)
+if(PkgConfig_FOUND AND NOT CMAKE_CROSSCOMPILING)
   pkg_check_modules(CPPHTTPLIB IMPORTED_TARGET cpp-httplib)
 endif()
 add_library(sse_audio_httplib INTERFACE)
 if(CPPHTTPLIB_FOUND)
   target_link_libraries(sse_audio_httplib INTERFACE PkgConfig::CPPHTTPLIB)
+elseif(WIN32 AND SSE_AUDIO_CORE_ONLY)
+  # The MinGW build takes Debian's header alone (scripts/test-windows.sh puts it in the prefix), without TLS or
+  # compression; sse_audio_core brings Winsock.
+  find_path(HTTPLIB_INCLUDE_DIR httplib.h REQUIRED)
+  target_include_directories(sse_audio_httplib SYSTEM INTERFACE "${HTTPLIB_INCLUDE_DIR}")
 else()
   find_package(httplib CONFIG REQUIRED)
   target_link_libraries(sse_audio_httplib INTERFACE httplib::httplib)
@@ -69,4 +76,6 @@ message(STATUS "obs-sse-audio: cpp-httplib ${SSE_AUDIO_HTTPLIB_VERSION_STRING} (
 find_package(nlohmann_json 3.9 REQUIRED)
 
 # libqrencode draws the listener URL's QR code in the dock (Debian: libqrencode-dev).
-pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
+if(NOT SSE_AUDIO_CORE_ONLY)
+  pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
+endif()

@@ -70,6 +70,10 @@ check_command() {
 	"bash scripts/test.sh")
 		grep -qx 'exec bash scripts/test.sh' .ci/run || fail "$where" ".ci/run does not run scripts/test.sh"
 		;;
+	"bash scripts/test-windows.sh")
+		# Minutes of cross-compiling and Wine: checked to parse here, run by scripts/test.sh's caller.
+		bash -n scripts/test-windows.sh || fail "$where" "scripts/test-windows.sh does not parse"
+		;;
 	"bash scripts/install-deps.sh test")
 		# Safe and idempotent (scripts/test.sh runs it first): run it.
 		bash scripts/install-deps.sh test >/dev/null || fail "$where" "scripts/install-deps.sh test failed"

@@ -88,5 +88,8 @@ echo "== current OBS: Debian 13 (OBS 30.2, Qt 6.8, cpp-httplib 0.18) and sid (OB
 # build with warnings as errors, the unit and integration tests, and the plugin in that release's real OBS.
 bash scripts/test-distros.sh
 
+echo "== Windows: the engine and its unit tests cross-built with MinGW-w64 and run under Wine (scripts/test-windows.sh)"
+bash scripts/test-windows.sh
+
 echo "== sanitizers and fuzzing (scripts/test-sanitizers.sh: the suite under ASan+UBSan, core tests under TSan, fuzzers)"
 bash scripts/test-sanitizers.sh

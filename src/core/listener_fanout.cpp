@@ -8,10 +8,6 @@
 #include <array>
 #include <deque>
 
-#ifndef _WIN32
-#include <poll.h>
-#endif
-
 namespace sse_audio {
 
 namespace {
@@ -301,37 +297,20 @@ void ListenerFanout::farewell(Listener &listener)
 void ListenerFanout::run()
 {
 	std::vector<std::unique_ptr<Listener>> listeners;
-#ifdef _WIN32
-	std::vector<WSAPOLLFD> polled;
-#else
-	std::vector<pollfd> polled;
-#endif
+	std::vector<net::PollFd> polled;
+	const size_t first = wakeup_.valid() ? 1 : 0;
 	while (!stopping_) {
 		adopt_new_listeners(listeners);
 		polled.clear();
-#ifdef _WIN32
-		// No wake-up pipe for WSAPoll: a short timeout stands in for it.
-		const int timeout_ms = 5;
+		if (wakeup_.valid())
+			polled.push_back(net::PollFd{wakeup_.fd(), POLLIN, 0});
 		for (const auto &listener : listeners)
-			polled.push_back(
-				WSAPOLLFD{listener->info.sock,
-					  static_cast<SHORT>(POLLRDNORM | (listener->blocked ? POLLWRNORM : 0)), 0});
-		if (polled.empty())
-			Sleep(timeout_ms);
-		else
-			WSAPoll(polled.data(), static_cast<ULONG>(polled.size()), timeout_ms);
-		const size_t first = 0;
-#else
-		polled.push_back(pollfd{wakeup_.fd(), POLLIN, 0});
-		for (const auto &listener : listeners)
-			polled.push_back(pollfd{listener->info.sock,
-						static_cast<short>(POLLIN | (listener->blocked ? POLLOUT : 0)), 0});
-		const int ready = ::poll(polled.data(), polled.size(), kTickMs);
-		const size_t first = 1;
-		if (ready > 0 && (polled[0].revents & POLLIN) != 0) {
+			polled.push_back(net::PollFd{listener->info.sock,
+						     static_cast<short>(POLLIN | (listener->blocked ? POLLOUT : 0)),
+						     0});
+		const int ready = net::poll_sockets(polled, kTickMs);
+		if (ready > 0 && first == 1 && (polled[0].revents & POLLIN) != 0)
 			wakeup_.drain();
-		}
-#endif
 		const auto now = Clock::now();
 		hub_newest_ = hub_->newest_id();
 		hub_closed_ = hub_->closed();

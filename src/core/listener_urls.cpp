@@ -1,6 +1,11 @@
 #include "listener_urls.hpp"
 
-#ifndef _WIN32
+#ifdef _WIN32
+#include <winsock2.h>
+#include <ws2tcpip.h>
+
+#include <iphlpapi.h>
+#else
 #include <arpa/inet.h>
 #include <ifaddrs.h>
 #include <net/if.h>
@@ -41,6 +46,39 @@ std::vector<std::string> local_ipv4_addresses()
 			addresses.emplace_back(text);
 	}
 	freeifaddrs(list);
+#else
+	// The adapter list's size is known only by asking; it can grow between the two calls, hence the retries.
+	std::vector<unsigned char> buffer(size_t{16} * 1024);
+	const ULONG flags = GAA_FLAG_SKIP_ANYCAST | GAA_FLAG_SKIP_MULTICAST | GAA_FLAG_SKIP_DNS_SERVER;
+	ULONG rc = ERROR_BUFFER_OVERFLOW;
+	for (int attempt = 0; attempt < 3 && rc == ERROR_BUFFER_OVERFLOW; attempt++) {
+		auto size = static_cast<ULONG>(buffer.size());
+		rc = GetAdaptersAddresses(AF_INET, flags, nullptr,
+					  reinterpret_cast<IP_ADAPTER_ADDRESSES *>(buffer.data()), &size);
+		if (rc == ERROR_BUFFER_OVERFLOW)
+			buffer.resize(size);
+	}
+	if (rc != NO_ERROR)
+		return addresses;
+	for (auto *adapter = reinterpret_cast<const IP_ADAPTER_ADDRESSES *>(buffer.data()); adapter;
+	     adapter = adapter->Next) {
+		if (adapter->OperStatus != IfOperStatusUp || adapter->IfType == IF_TYPE_SOFTWARE_LOOPBACK)
+			continue;
+		for (auto *unicast = adapter->FirstUnicastAddress; unicast; unicast = unicast->Next) {
+			const sockaddr *address = unicast->Address.lpSockaddr;
+			if (!address || address->sa_family != AF_INET)
+				continue;
+			char text[INET_ADDRSTRLEN] = {};
+			const auto *in = reinterpret_cast<const sockaddr_in *>(static_cast<const void *>(address));
+			if (!inet_ntop(AF_INET, &in->sin_addr, text, sizeof(text)) || is_loopback(text))
+				continue;
+			bool seen = false;
+			for (const auto &known : addresses)
+				seen = seen || known == text;
+			if (!seen)
+				addresses.emplace_back(text);
+		}
+	}
 #endif
 	return addresses;
 }

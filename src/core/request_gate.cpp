@@ -8,7 +8,6 @@
 #include <array>
 
 #ifndef _WIN32
-#include <poll.h>
 #include <sys/socket.h>
 #endif
 
@@ -267,11 +266,8 @@ void RequestGate::run()
 			return true;
 		});
 	};
-#ifdef _WIN32
-	std::vector<WSAPOLLFD> polled;
-#else
-	std::vector<pollfd> polled;
-#endif
+	std::vector<net::PollFd> polled;
+	const size_t first = wakeup_.valid() ? 1 : 0;
 	while (!stopping_) {
 		{
 			std::lock_guard lock(inbox_mutex_);
@@ -281,24 +277,13 @@ void RequestGate::run()
 		}
 		forget_gone();
 		polled.clear();
-#ifdef _WIN32
+		if (wakeup_.valid())
+			polled.push_back(net::PollFd{wakeup_.fd(), POLLIN, 0});
 		for (const auto &w : waiting)
-			polled.push_back(WSAPOLLFD{w.sock, static_cast<SHORT>(w.held ? 0 : POLLRDNORM), 0});
-		if (polled.empty())
-			Sleep(5);
-		else
-			WSAPoll(polled.data(), static_cast<ULONG>(polled.size()), 5);
-		const size_t first = 0;
-#else
-		polled.push_back(pollfd{wakeup_.fd(), POLLIN, 0});
-		for (const auto &w : waiting)
-			polled.push_back(pollfd{w.sock, static_cast<short>(w.held ? 0 : POLLIN), 0});
-		const int ready = ::poll(polled.data(), polled.size(), kTickMs);
-		const size_t first = 1;
-		if (ready > 0 && (polled[0].revents & POLLIN) != 0) {
+			polled.push_back(net::PollFd{w.sock, static_cast<short>(w.held ? 0 : POLLIN), 0});
+		const int ready = net::poll_sockets(polled, kTickMs);
+		if (ready > 0 && first == 1 && (polled[0].revents & POLLIN) != 0)
 			wakeup_.drain();
-		}
-#endif
 		const auto now = Clock::now();
 		for (size_t i = 0; i < waiting.size(); i++) {
 			Waiting &w = waiting[i];

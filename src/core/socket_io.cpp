@@ -4,6 +4,7 @@
 #include <cerrno>
 
 #ifdef _WIN32
+#include <ws2tcpip.h>
 #else
 #include <fcntl.h>
 #include <poll.h>
@@ -65,6 +66,20 @@ bool retry_after_failure(IoResult &result)
 }
 
 } // namespace
+
+int poll_sockets(std::span<PollFd> fds, int timeout_ms)
+{
+#ifdef _WIN32
+	// WSAPoll fails at once on an empty set where poll(2) sleeps: sleep here so that no caller spins.
+	if (fds.empty()) {
+		Sleep(timeout_ms < 0 ? INFINITE : static_cast<DWORD>(timeout_ms));
+		return 0;
+	}
+	return WSAPoll(fds.data(), static_cast<ULONG>(fds.size()), timeout_ms);
+#else
+	return ::poll(fds.data(), fds.size(), timeout_ms);
+#endif
+}
 
 Readiness wait_ready(socket_t sock, bool for_write, int timeout_ms)
 {
@@ -215,9 +230,94 @@ uint64_t raise_descriptor_limit()
 #endif
 }
 
+#ifdef _WIN32
+
+namespace {
+
+// Connects two loopback TCP sockets. The listening socket exists only for this and accepts one connection; the
+// accepted one must be the one we connected (another local program could race for the port), which the
+// addresses tell.
+bool connect_pair(SOCKET &read_end, SOCKET &write_end)
+{
+	const SOCKET listener = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	if (listener == INVALID_SOCKET)
+		return false;
+	sockaddr_in address{};
+	address.sin_family = AF_INET;
+	address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	int length = sizeof(address);
+	auto *const as_sockaddr = reinterpret_cast<sockaddr *>(&address);
+	bool ok = bind(listener, as_sockaddr, length) == 0 && listen(listener, 1) == 0 &&
+		  getsockname(listener, as_sockaddr, &length) == 0;
+	write_end = ok ? socket(AF_INET, SOCK_STREAM, IPPROTO_TCP) : INVALID_SOCKET;
+	ok = ok && write_end != INVALID_SOCKET && connect(write_end, as_sockaddr, length) == 0;
+	read_end = ok ? accept(listener, nullptr, nullptr) : INVALID_SOCKET;
+	closesocket(listener);
+	sockaddr_in local{};
+	sockaddr_in peer{};
+	int local_length = sizeof(local);
+	int peer_length = sizeof(peer);
+	ok = ok && read_end != INVALID_SOCKET &&
+	     getsockname(write_end, reinterpret_cast<sockaddr *>(&local), &local_length) == 0 &&
+	     getpeername(read_end, reinterpret_cast<sockaddr *>(&peer), &peer_length) == 0 &&
+	     local.sin_port == peer.sin_port && local.sin_addr.s_addr == peer.sin_addr.s_addr;
+	if (!ok) {
+		if (read_end != INVALID_SOCKET)
+			closesocket(read_end);
+		if (write_end != INVALID_SOCKET)
+			closesocket(write_end);
+		read_end = write_end = INVALID_SOCKET;
+		return false;
+	}
+	// A wake-up is one byte that must leave at once, not wait for Nagle's algorithm.
+	const BOOL yes = TRUE;
+	setsockopt(write_end, IPPROTO_TCP, TCP_NODELAY, reinterpret_cast<const char *>(&yes), sizeof(yes));
+	set_non_blocking(read_end);
+	set_non_blocking(write_end);
+	return true;
+}
+
+} // namespace
+
 PollWakeup::PollWakeup()
 {
-#ifndef _WIN32
+	// Winsock counts its users: this keeps it up for the pair's lifetime whoever else starts or stops it.
+	WSADATA data{};
+	winsock_ = WSAStartup(MAKEWORD(2, 2), &data) == 0;
+	if (winsock_)
+		connect_pair(read_, write_);
+}
+
+PollWakeup::~PollWakeup()
+{
+	if (read_ != INVALID_SOCKET)
+		closesocket(read_);
+	if (write_ != INVALID_SOCKET)
+		closesocket(write_);
+	if (winsock_)
+		WSACleanup();
+}
+
+void PollWakeup::signal() const
+{
+	if (write_ != INVALID_SOCKET) {
+		const char byte = 1;
+		// A full socket buffer already holds a wake-up: nothing is lost when this send fails.
+		send(write_, &byte, 1, 0);
+	}
+}
+
+void PollWakeup::drain() const
+{
+	std::array<char, 256> bytes{};
+	while (read_ != INVALID_SOCKET && recv(read_, bytes.data(), static_cast<int>(bytes.size()), 0) > 0) {
+	}
+}
+
+#else
+
+PollWakeup::PollWakeup()
+{
 	std::array<int, 2> fds{};
 	if (pipe(fds.data()) != 0)
 		return;
@@ -227,37 +327,32 @@ PollWakeup::PollWakeup()
 		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK);
 		fcntl(fd, F_SETFD, FD_CLOEXEC);
 	}
-#endif
 }
 
 PollWakeup::~PollWakeup()
 {
-#ifndef _WIN32
 	if (read_ >= 0)
 		::close(read_);
 	if (write_ >= 0)
 		::close(write_);
-#endif
 }
 
 void PollWakeup::signal() const
 {
-#ifndef _WIN32
 	if (write_ >= 0) {
 		const char byte = 1;
 		// A full pipe already holds a wake-up: nothing is lost when this write fails.
 		[[maybe_unused]] const ssize_t n = ::write(write_, &byte, 1);
 	}
-#endif
 }
 
 void PollWakeup::drain() const
 {
-#ifndef _WIN32
 	std::array<char, 256> bytes{};
 	while (read_ >= 0 && ::read(read_, bytes.data(), bytes.size()) > 0) {
 	}
-#endif
 }
+
+#endif
 
 } // namespace sse_audio::net

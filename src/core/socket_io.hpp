@@ -13,6 +13,7 @@
 #include <winsock2.h>
 using socket_t = SOCKET;
 #else
+#include <poll.h>
 using socket_t = int;
 #endif
 
@@ -25,6 +26,18 @@ inline constexpr socket_t kInvalidSocket = -1;
 #endif
 
 enum class Readiness { Ready, Timeout, Error };
+
+// One entry of a readiness wait on many sockets. POLLIN, POLLOUT, POLLHUP, POLLERR and POLLNVAL mean the same on
+// both systems.
+#ifdef _WIN32
+using PollFd = WSAPOLLFD;
+#else
+using PollFd = pollfd;
+#endif
+
+// poll(2) on POSIX, WSAPoll on Windows: waits up to `timeout_ms` until one of `fds` is ready. Returns how many
+// are, 0 on timeout, -1 on error.
+int poll_sockets(std::span<PollFd> fds, int timeout_ms);
 
 // Waits up to `timeout_ms` for the socket to be readable (or, with `for_write`, writable).
 Readiness wait_ready(socket_t sock, bool for_write, int timeout_ms);
@@ -54,9 +67,10 @@ socket_t move_above(socket_t sock, int floor);
 // Raises the soft limit of open descriptors to the hard limit: every listener holds one. Returns the new limit.
 uint64_t raise_descriptor_limit();
 
-// Wakes a thread that sleeps in poll(): the thread polls fd() for reading along with its sockets, others call
-// signal(). POSIX: a non-blocking pipe. Windows has no pipe that WSAPoll takes: fd() is invalid there and the poll
-// loop uses a short timeout instead.
+// Wakes a thread that sleeps in poll_sockets(): the thread polls fd() for reading along with its sockets, others
+// call signal(). POSIX: a non-blocking pipe. Windows: WSAPoll takes only sockets, so a connected pair of loopback
+// TCP sockets stands in for the pipe. fd() is kInvalidSocket when neither could be made; the thread then only
+// wakes on its own timeout.
 class PollWakeup {
 public:
 	PollWakeup();
@@ -67,11 +81,15 @@ public:
 	void signal() const;
 	// The polling thread, once fd() was readable: empties the pipe so the next poll sleeps again.
 	void drain() const;
-	[[nodiscard]] int fd() const { return read_; }
+	[[nodiscard]] socket_t fd() const { return read_; }
+	[[nodiscard]] bool valid() const { return read_ != kInvalidSocket; }
 
 private:
-	int read_ = -1;
-	int write_ = -1;
+	socket_t read_ = kInvalidSocket;
+	socket_t write_ = kInvalidSocket;
+#ifdef _WIN32
+	bool winsock_ = false; // WSAStartup succeeded: WSACleanup is owed
+#endif
 };
 
 } // namespace sse_audio::net

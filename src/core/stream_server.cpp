@@ -109,6 +109,11 @@ Status StreamServer::start(const ServerConfig &config, std::shared_ptr<StreamHub
 	http_ = std::make_unique<TakeoverServer>(limits);
 	http_->server().set_payload_max_length(kMaxPayloadBytes);
 	http_->server().set_tcp_nodelay(true);
+#ifdef _WIN32
+	// cpp-httplib's accept loop on Windows wakes every 10 ms to look for a stop (POSIX blocks in accept()); a
+	// closed listening socket ends its wait anyway, so 100 ms only bounds the case where it would not.
+	http_->server().set_idle_interval(0, 100000);
+#endif
 	// cpp-httplib's default sets SO_REUSEPORT, which would let a second server share our port silently.
 	// SO_REUSEADDR alone still allows a quick restart while old connections sit in TIME_WAIT.
 	http_->server().set_socket_options([](socket_t sock) {
@@ -122,11 +127,26 @@ Status StreamServer::start(const ServerConfig &config, std::shared_ptr<StreamHub
 	install_routes();
 
 	errno = 0;
+#ifdef _WIN32
+	WSASetLastError(0);
+#endif
 	if (!http_->server().bind_to_port(config_.bind_address, config_.port)) {
+#ifdef _WIN32
+		// Winsock reports through its own error, not errno. WSAEACCES: another program holds the port
+		// exclusively, or Windows reserved it (Hyper-V's excluded ranges); no port needs special rights there.
+		const int wsa = WSAGetLastError();
+		const int err = wsa == WSAEADDRINUSE      ? EADDRINUSE
+				: wsa == WSAEACCES        ? EACCES
+				: wsa == WSAEADDRNOTAVAIL ? EADDRNOTAVAIL
+							  : errno;
+		const char *const denied = "the port is already in use by another program, or reserved by Windows";
+#else
 		const int err = errno;
+		const char *const denied = "permission denied (ports below 1024 need special rights)";
+#endif
 		http_.reset();
 		std::string reason = err == EADDRINUSE      ? "the port is already in use by another program"
-				     : err == EACCES        ? "permission denied (ports below 1024 need special rights)"
+				     : err == EACCES        ? denied
 				     : err == EADDRNOTAVAIL ? "this machine has no such address"
 				     : err != 0             ? std::generic_category().message(err)
 							    : "the address could not be used";

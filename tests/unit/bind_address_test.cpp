@@ -2,15 +2,11 @@
 // address of the machine, 0.0.0.0 puts it on all of them.
 
 #include "http_test_support.hpp"
+#include "listener_urls.hpp"
 #include "raw_connection.hpp"
 #include "stream_server.hpp"
 
 #include <gtest/gtest.h>
-
-#include <arpa/inet.h>
-#include <ifaddrs.h>
-#include <net/if.h>
-#include <netinet/in.h>
 
 #include <chrono>
 #include <string>
@@ -21,24 +17,12 @@ namespace {
 using namespace std::chrono_literals;
 using namespace test;
 
-// A non-loopback IPv4 address of this machine (an up interface), or empty when it has none.
+// A non-loopback IPv4 address of this machine (an up interface), or empty when it has none. The plugin finds the
+// addresses it shows listeners the same way.
 std::string non_loopback_address()
 {
-	ifaddrs *list = nullptr;
-	if (getifaddrs(&list) != 0)
-		return {};
-	std::string found;
-	for (const ifaddrs *i = list; i && found.empty(); i = i->ifa_next) {
-		if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET || (i->ifa_flags & IFF_LOOPBACK) ||
-		    !(i->ifa_flags & IFF_UP))
-			continue;
-		char text[INET_ADDRSTRLEN] = {};
-		const auto *in = reinterpret_cast<const sockaddr_in *>(i->ifa_addr);
-		if (inet_ntop(AF_INET, &in->sin_addr, text, sizeof(text)))
-			found = text;
-	}
-	freeifaddrs(list);
-	return found;
+	const auto addresses = local_ipv4_addresses();
+	return addresses.empty() ? std::string() : addresses.front();
 }
 
 // The status of GET / sent to `address`:`port`, or -1 when the connection is refused or nothing answers.

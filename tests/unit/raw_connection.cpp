@@ -1,12 +1,6 @@
 #include "raw_connection.hpp"
 
-#include <arpa/inet.h>
-#include <cerrno>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include "test_sockets.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -27,35 +21,34 @@ int remaining_ms(RawConnection::Clock::time_point deadline)
 RawConnection::RawConnection(const std::string &address, int port, std::chrono::milliseconds timeout,
 			     const std::string &source)
 {
-	sockaddr_in addr{};
-	addr.sin_family = AF_INET;
-	addr.sin_port = htons(static_cast<uint16_t>(port));
-	if (inet_pton(AF_INET, address.c_str(), &addr.sin_addr) != 1)
+	bool parsed = false;
+	const sockaddr_in addr = ipv4_address(address, port, &parsed);
+	if (!parsed)
 		return;
-	const int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
+	const socket_t fd = tcp_socket();
+	if (!valid(fd))
 		return;
+	net::set_non_blocking(fd);
 	if (!source.empty()) {
-		sockaddr_in from{};
-		from.sin_family = AF_INET;
-		if (inet_pton(AF_INET, source.c_str(), &from.sin_addr) != 1 ||
-		    bind(fd, reinterpret_cast<sockaddr *>(&from), sizeof(from)) != 0) {
-			close(fd);
+		const sockaddr_in from = ipv4_address(source, 0, &parsed);
+		if (!parsed || bind(fd, reinterpret_cast<const sockaddr *>(&from), sizeof(from)) != 0) {
+			close_socket(fd);
 			return;
 		}
 	}
-	int rc = connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof(addr));
-	if (rc != 0 && errno == EINPROGRESS) {
-		pollfd p{fd, POLLOUT, 0};
+	int rc = connect(fd, reinterpret_cast<const sockaddr *>(&addr), sizeof(addr));
+	if (rc != 0 && in_progress()) {
 		int error = 0;
 		socklen_t len = sizeof(error);
-		rc = poll(&p, 1, static_cast<int>(timeout.count())) == 1 &&
-				     getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) == 0 && error == 0
+		rc = net::wait_ready(fd, true, static_cast<int>(timeout.count())) == net::Readiness::Ready &&
+				     getsockopt(fd, SOL_SOCKET, SO_ERROR, reinterpret_cast<char *>(&error), &len) ==
+					     0 &&
+				     error == 0
 			     ? 0
 			     : -1;
 	}
 	if (rc != 0) {
-		close(fd);
+		close_socket(fd);
 		return;
 	}
 	fd_ = fd;
@@ -63,29 +56,28 @@ RawConnection::RawConnection(const std::string &address, int port, std::chrono::
 
 RawConnection::~RawConnection()
 {
-	if (fd_ >= 0)
-		close(fd_);
+	if (valid(fd_))
+		close_socket(fd_);
 }
 
 bool RawConnection::send(const std::string &bytes)
 {
-	if (fd_ < 0)
+	if (!valid(fd_))
 		return false;
 	size_t sent = 0;
 	const auto deadline = Clock::now() + std::chrono::seconds(5);
 	while (sent < bytes.size()) {
-		const ssize_t n = ::send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+		const long n = send_bytes(fd_, bytes.data() + sent, bytes.size() - sent);
 		if (n > 0) {
 			sent += static_cast<size_t>(n);
 			continue;
 		}
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			pollfd p{fd_, POLLOUT, 0};
-			if (poll(&p, 1, remaining_ms(deadline)) != 1)
+		if (n < 0 && in_progress()) {
+			if (net::wait_ready(fd_, true, remaining_ms(deadline)) != net::Readiness::Ready)
 				return false; // the server stopped reading: as good as refusing the rest
 			continue;
 		}
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && interrupted())
 			continue;
 		peer_closed_ = true;
 		return false;
@@ -95,19 +87,17 @@ bool RawConnection::send(const std::string &bytes)
 
 bool RawConnection::read_some(Clock::time_point deadline)
 {
-	if (fd_ < 0 || peer_closed_)
+	if (!valid(fd_) || peer_closed_)
 		return false;
-	pollfd p{fd_, POLLIN, 0};
-	const int ready = poll(&p, 1, remaining_ms(deadline));
-	if (ready <= 0)
+	if (net::wait_ready(fd_, false, remaining_ms(deadline)) != net::Readiness::Ready)
 		return false;
 	char buffer[16384];
-	const ssize_t n = recv(fd_, buffer, sizeof(buffer), 0);
+	const long n = receive_bytes(fd_, buffer, sizeof(buffer));
 	if (n > 0) {
 		received_.append(buffer, static_cast<size_t>(n));
 		return true;
 	}
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+	if (n < 0 && (in_progress() || interrupted()))
 		return true;
 	peer_closed_ = true; // orderly close (0) or reset
 	return false;

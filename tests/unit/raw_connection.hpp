@@ -3,6 +3,8 @@
 // A TCP connection that sends exactly the bytes a test gives it (no HTTP client in between to fix them up) and
 // reads with deadlines, for tests of hostile and malformed requests and of which addresses a server answers on.
 
+#include "socket_io.hpp"
+
 #include <chrono>
 #include <string>
 
@@ -20,7 +22,7 @@ public:
 	RawConnection(const RawConnection &) = delete;
 	RawConnection &operator=(const RawConnection &) = delete;
 
-	[[nodiscard]] bool connected() const { return fd_ >= 0; }
+	[[nodiscard]] bool connected() const { return fd_ != net::kInvalidSocket; }
 	// Sends all of `bytes`; false when the peer closed or reset the connection (or nothing is connected).
 	bool send(const std::string &bytes);
 	// Reads what arrives until the peer closes or `deadline` passes; appended to received().
@@ -37,7 +39,7 @@ private:
 	// One read of what is available, waiting until `deadline`; false once nothing more can come.
 	bool read_some(Clock::time_point deadline);
 
-	int fd_ = -1;
+	socket_t fd_ = net::kInvalidSocket;
 	bool peer_closed_ = false;
 	std::string received_;
 };

@@ -6,16 +6,12 @@
 
 #include "base64.hpp"
 #include "http_test_support.hpp"
+#include "test_sockets.hpp"
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include <gtest/gtest.h>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -322,36 +318,37 @@ class NeverAcceptingRelay {
 public:
 	NeverAcceptingRelay()
 	{
-		listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
-		sockaddr_in addr{};
-		addr.sin_family = AF_INET;
-		addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		listener_ = test::tcp_socket();
+		sockaddr_in addr = test::ipv4_address("127.0.0.1", 0);
 		socklen_t len = sizeof(addr);
-		if (::bind(listener_, reinterpret_cast<sockaddr *>(&addr), len) != 0 || ::listen(listener_, 0) != 0 ||
+		if (!test::valid(listener_) || ::bind(listener_, reinterpret_cast<sockaddr *>(&addr), len) != 0 ||
+		    ::listen(listener_, 0) != 0 ||
 		    ::getsockname(listener_, reinterpret_cast<sockaddr *>(&addr), &len) != 0)
 			return;
 		port_ = ntohs(addr.sin_port);
 		// Fill the queue: connects complete until it is full; then one stays pending (bounded attempts).
 		for (int i = 0; i < 8; i++) {
-			const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-			fillers_.push_back(fd);
-			::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof(addr));
+			const socket_t filler = test::tcp_socket();
+			net::set_non_blocking(filler);
+			fillers_.push_back(filler);
+			::connect(filler, reinterpret_cast<sockaddr *>(&addr), sizeof(addr));
 		}
 	}
 	~NeverAcceptingRelay()
 	{
-		for (const int fd : fillers_)
-			::close(fd);
-		::close(listener_);
+		for (const socket_t filler : fillers_)
+			test::close_socket(filler);
+		if (test::valid(listener_))
+			test::close_socket(listener_);
 	}
 	NeverAcceptingRelay(const NeverAcceptingRelay &) = delete;
 	NeverAcceptingRelay &operator=(const NeverAcceptingRelay &) = delete;
 	[[nodiscard]] int port() const { return port_; }
 
 private:
-	int listener_ = -1;
+	socket_t listener_ = net::kInvalidSocket;
 	int port_ = 0;
-	std::vector<int> fillers_;
+	std::vector<socket_t> fillers_;
 };
 
 // Stopping the stream (and OBS's exit, on its UI thread) must not wait on a relay that never answers: within 1 s

@@ -3,14 +3,11 @@
 
 #include "audio_channel.hpp"
 #include "http_test_support.hpp"
+#include "process_counts.hpp"
 #include "stream_server.hpp"
+#include "test_sockets.hpp"
 
 #include <gtest/gtest.h>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -23,28 +20,15 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-size_t entries(const char *folder)
-{
-	size_t n = 0;
-	for ([[maybe_unused]] const auto &entry : fs::directory_iterator(folder))
-		n++;
-	return n;
-}
-
 std::string fd_targets()
 {
-	std::string out;
-	for (const auto &entry : fs::directory_iterator("/proc/self/fd")) {
-		std::error_code ec;
-		out += entry.path().filename().string() + "->" + fs::read_symlink(entry.path(), ec).string() + " ";
-	}
-	return out;
+	return test::descriptor_list();
 }
 
 // Threads and open file descriptors of this process.
 struct ProcessCounts {
-	size_t threads = entries("/proc/self/task");
-	size_t fds = entries("/proc/self/fd");
+	size_t threads = test::thread_count();
+	size_t fds = test::descriptor_count();
 };
 
 // Threads end a moment after join() returns in the kernel's view; wait (bounded) until the counts come back.
@@ -64,12 +48,10 @@ class PortHolder {
 public:
 	PortHolder()
 	{
-		fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		sockaddr_in addr{};
-		addr.sin_family = AF_INET;
-		inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+		fd_ = test::tcp_socket();
+		sockaddr_in addr = test::ipv4_address("127.0.0.1", 0);
 		socklen_t len = sizeof(addr);
-		if (fd_ >= 0 && bind(fd_, reinterpret_cast<sockaddr *>(&addr), sizeof(addr)) == 0 &&
+		if (test::valid(fd_) && bind(fd_, reinterpret_cast<sockaddr *>(&addr), sizeof(addr)) == 0 &&
 		    listen(fd_, 4) == 0 && getsockname(fd_, reinterpret_cast<sockaddr *>(&addr), &len) == 0)
 			port_ = ntohs(addr.sin_port);
 	}
@@ -80,13 +62,13 @@ public:
 	[[nodiscard]] int port() const { return port_; }
 	void release()
 	{
-		if (fd_ >= 0)
-			close(fd_);
-		fd_ = -1;
+		if (test::valid(fd_))
+			test::close_socket(fd_);
+		fd_ = net::kInvalidSocket;
 	}
 
 private:
-	int fd_ = -1;
+	socket_t fd_ = net::kInvalidSocket;
 	int port_ = 0;
 };
 

@@ -2,15 +2,12 @@
 // listeners or the publisher, leave threads or descriptors behind, or hold up stop().
 
 #include "http_test_support.hpp"
+#include "process_counts.hpp"
 #include "raw_connection.hpp"
 #include "stream_server.hpp"
+#include "test_sockets.hpp"
 
 #include <gtest/gtest.h>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -27,46 +24,26 @@ using namespace std::chrono_literals;
 using namespace test;
 using Clock = std::chrono::steady_clock;
 
-size_t count_entries(const char *folder)
-{
-	size_t n = 0;
-	for ([[maybe_unused]] const auto &entry : std::filesystem::directory_iterator(folder))
-		n++;
-	return n;
-}
-
 // A listener that asks for the stream and never reads a byte of it, with a tiny receive window so that the
 // server's socket fills within a moment.
 class StalledListener {
 public:
 	explicit StalledListener(int port)
 	{
-		fd_ = socket(AF_INET, SOCK_STREAM, 0);
-		const int small = 4096;
-		setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
-		sockaddr_in to{};
-		to.sin_family = AF_INET;
-		to.sin_port = htons(static_cast<uint16_t>(port));
-		inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
-		if (connect(fd_, reinterpret_cast<const sockaddr *>(&to), sizeof(to)) != 0) {
-			close(fd_);
-			fd_ = -1;
-			return;
-		}
-		const std::string request = "GET /stream HTTP/1.1\r\nHost: x\r\n\r\n";
-		connected_ = send(fd_, request.data(), request.size(), MSG_NOSIGNAL) == ssize_t(request.size());
+		fd_ = connect_loopback(port, 4096);
+		connected_ = valid(fd_) && send_all(fd_, "GET /stream HTTP/1.1\r\nHost: x\r\n\r\n");
 	}
 	~StalledListener()
 	{
-		if (fd_ >= 0)
-			close(fd_);
+		if (valid(fd_))
+			close_socket(fd_);
 	}
 	StalledListener(const StalledListener &) = delete;
 	StalledListener &operator=(const StalledListener &) = delete;
 	[[nodiscard]] bool connected() const { return connected_; }
 
 private:
-	int fd_ = -1;
+	socket_t fd_ = net::kInvalidSocket;
 	bool connected_ = false;
 };
 
@@ -214,8 +191,8 @@ TEST_F(SlowListenersTest, StopWithAHundredListenersAndStalledOnesTakesUnderASeco
 TEST_F(SlowListenersTest, FiveHundredStartsAndStopsWithTenListenersLeaveNothingBehind)
 {
 	Publisher publisher(hub_, 400, 20ms);
-	const size_t threads_before = count_entries("/proc/self/task");
-	const size_t fds_before = count_entries("/proc/self/fd");
+	const size_t threads_before = thread_count();
+	const size_t fds_before = descriptor_count();
 	const auto began = Clock::now();
 	int rounds = 0;
 	for (; rounds < 500; rounds++) {
@@ -239,8 +216,8 @@ TEST_F(SlowListenersTest, FiveHundredStartsAndStopsWithTenListenersLeaveNothingB
 	}
 	const auto took = Clock::now() - began;
 	std::this_thread::sleep_for(100ms);
-	EXPECT_EQ(count_entries("/proc/self/task"), threads_before);
-	EXPECT_LE(count_entries("/proc/self/fd"), fds_before);
+	EXPECT_EQ(thread_count(), threads_before);
+	EXPECT_LE(descriptor_count(), fds_before);
 	std::cout << "[ figures  ] " << rounds << " start/stop rounds with 10 listeners in "
 		  << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms\n";
 }

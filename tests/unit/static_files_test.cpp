@@ -116,7 +116,8 @@ protected:
 		// pointing out of it.
 		fs::create_directories(fs::path(web_.web()) / "sub");
 		std::ofstream(fs::path(web_.web()) / "sub" / "inner.js") << kInner;
-		fs::create_directory_symlink(web_.base(), fs::path(web_.web()) / "link-out");
+		std::error_code ec; // see TempWebRoot: Windows may refuse symlinks
+		fs::create_directory_symlink(web_.base(), fs::path(web_.web()) / "link-out", ec);
 	}
 
 	static constexpr const char *kInner = "console.log('inside a sub folder');\n";
@@ -152,7 +153,10 @@ TEST_F(StaticFilesTest, AWebRootThatIsItselfASymlinkStillServesOnlyItsOwnFiles)
 {
 	// Installers put data folders behind symlinks; the root may be one, its entries may not.
 	const fs::path linked = fs::path(web_.base()) / "web-link";
-	fs::create_directory_symlink(web_.web(), linked);
+	std::error_code ec;
+	fs::create_directory_symlink(web_.web(), linked, ec);
+	if (ec)
+		GTEST_SKIP() << "this system makes no symlinks here: " << ec.message();
 	auto assets = WebAssets::load(linked.string());
 	ASSERT_TRUE(assets) << assets.error();
 	EXPECT_EQ(assets->size(), 2u);

@@ -10,8 +10,6 @@
 
 #include <gtest/gtest.h>
 
-#include <sys/socket.h>
-
 #include <chrono>
 #include <fstream>
 #include <iostream>
