@@ -5,7 +5,9 @@
 #include <cstring>
 #include <string_view>
 
-#ifndef _WIN32
+#ifdef _WIN32
+#include <ws2tcpip.h> // getnameinfo, socklen_t (cpp-httplib's header used to bring it in)
+#else
 #include <netdb.h>
 #include <sys/socket.h>
 #endif
