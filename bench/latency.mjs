@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 
 import { LOW_DELAY_TARGET_MS } from '../data/web/latency.js';
+import { CHROMIUM_ARGS } from '../tests/browser/lib/browsers.mjs';
 import { freePort, Host, paths, sleep } from '../tests/browser/lib/host.mjs';
 import { startPulse } from '../tests/browser/lib/pulse.mjs';
 
@@ -35,9 +36,7 @@ try {
 	browser = await chromium.launch({
 		executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
 		headless: true,
-		args: ['--no-sandbox', '--autoplay-policy=no-user-gesture-required', '--disable-gpu',
-			'--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-			'--disable-quic'],
+		args: CHROMIUM_ARGS,
 		env: { ...process.env, ...pulse.env },
 	});
 	const page = await browser.newPage();

@@ -63,7 +63,11 @@ fi
 if [ "$what" = "test" ]; then
 	packages+=(clang-format clang-tidy)
 	# Browser tests: Debian's browsers, a PulseAudio null sink for their audio clock, Node for playwright/puppeteer.
-	packages+=(chromium firefox-esr pulseaudio)
+	packages+=(chromium firefox-esr pulseaudio pulseaudio-utils)
+	# WebKitGTK (Safari's engine): the driver brings MiniBrowser (libwebkit2gtk-4.1-0); WebKit plays through
+	# GStreamer, into PulseAudio only with its pulsesink, and wants the decoders and elements WebKit recommends,
+	# which --no-install-recommends leaves out.
+	packages+=(webkit2gtk-driver gstreamer1.0-pulseaudio gstreamer1.0-libav gstreamer1.0-plugins-bad)
 	# Relay tests and bench/relay.sh: nginx with nchan, and Redis for two nodes sharing channels.
 	packages+=(nginx libnginx-mod-nchan redis-server)
 	# Fuzzing (scripts/test-sanitizers.sh): Clang, and libFuzzer for it: libclang-rt-dev names the default Clang's

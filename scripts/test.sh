@@ -45,7 +45,7 @@ SSE_AUDIO_REQUIRE_PROXY_TEST=1 xvfb-run -a -s "-screen 0 1280x800x24" \
 echo "== real OBS (Debian's obs-studio under Xvfb: start with OBS, obs-websocket, Tools menu, dock, File > Exit)"
 xvfb-run -a -s "-screen 0 1280x800x24" ctest --test-dir "$build" -L obs --output-on-failure
 
-echo "== browser tests (the player in Chromium, real plugin in the host, PulseAudio null sink)"
+echo "== browser tests (the player in Chromium, real plugin in the host, PulseAudio null sink, impaired networks)"
 # Only the packages in package-lock.json; the browsers are Debian's, never downloaded.
 (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
 SSE_AUDIO_REQUIRE_BROWSER_TESTS=1 xvfb-run -a -s "-screen 0 1280x800x24" \
@@ -69,6 +69,9 @@ if ! firefox_suite; then
 	fi
 fi
 rm -f "$firefox_log"
+
+echo "== browser tests (WebKitGTK, Safari's engine: MiniBrowser over WebKitWebDriver; fallback from its failing WebCodecs)"
+SSE_AUDIO_REQUIRE_BROWSER_TESTS=1 ctest --test-dir "$build" -R '^browser[.]webkit$' --output-on-failure
 
 echo "== relay tests (the plugin publishing to nginx + nchan from deploy/nginx, Redis, and the player page in Chromium)"
 # After the browser step: relay.chromium uses tests/browser's npm packages.

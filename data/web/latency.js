@@ -18,7 +18,16 @@ export const START_HEADROOM_MS = 20; // a low-delay start holds this much more: 
 const STEP_DOWN_MS = 10; // taken off again after a quiet spell
 const QUIET_UPDATES = 30; // updates (about 3 s) without a raise before the target may come down a step
 const BLIND_QUIET_UPDATES = 300; // the same (about 30 s) for an engine that cannot tell the buffer's low point
-export const MAX_RATE_CHANGE = 0.05; // playbackRate stays within 1 ± this
+export const MAX_RATE_CHANGE = 0.05; // playbackRate stays within 1 ± this while holding the buffer
+// Audio the server resumed after a cut, or that a frozen network delivered at once, is played, not dropped: while
+// the buffer holds more than CATCH_UP_FROM_MS above its target, the rate may go up to MAX_CATCH_UP_RATE (pitch
+// kept), so a second of backlog is gone in about four seconds. Only a backlog larger than JUMP_EXCESS_MS (a tab
+// that slept) is dropped with a jump to the live edge.
+export const CATCH_UP_FROM_MS = 120;
+export const MAX_CATCH_UP_RATE = 1.3;
+const JUMP_EXCESS_MS = 4000;
+const RATE_STEP = 0.005; // per update while holding: at most 5 % in one second, not heard
+const CATCH_UP_RATE_STEP = 0.03; // per update while catching up: full catch-up speed within a second
 const CLOCK_SAMPLES = 40; // timing events remembered for the clock offset (about 40 s)
 
 // Estimates the offset between this machine's clock and the server's: the smallest (receive time − server_ms)
@@ -83,11 +92,14 @@ export class CaptureTimeline {
 // An adaptive controller is a jitter buffer: it adds a step when audio arrived so late that the buffer's low point
 // nearly reached zero (before it runs dry, where the engine can tell), a larger step after an underrun, and takes
 // a small step back after each quiet spell in which the low point left room for it, never below its floor. So the
-// delay stays as low as this network and this machine allow.
+// delay stays as low as this network and this machine allow. A raise that turns out to have come from a network
+// freeze (no data at all for a while, then all of it) rather than from late data is taken back (forgiveSince):
+// a larger buffer would not have bridged the freeze, it would only add delay afterwards.
 export class RateController {
 	#targetMs;
 	#floorMs;
 	#adaptive;
+	#raises = []; // {atMs, stepMs} of the raises not yet taken back or stepped down
 	#quietUpdates = 0;
 	#quietLowMs = Infinity; // the buffer's low point during the current quiet spell
 	#cooldown = 0;
@@ -121,8 +133,28 @@ export class RateController {
 		if (!this.#adaptive || this.#targetMs >= MAX_ADAPTIVE_TARGET_MS) {
 			return false;
 		}
+		const before = this.#targetMs;
 		this.#targetMs = Math.min(MAX_ADAPTIVE_TARGET_MS, this.#targetMs + stepMs);
+		this.#raises.push({ atMs: performance.now(), stepMs: this.#targetMs - before });
+		if (this.#raises.length > 64) {
+			this.#raises.shift();
+		}
 		return true;
+	}
+
+	// Takes back the raises made since `sinceMs` (performance.now() time): the buffer ran low then because the
+	// network froze, not because audio came late. Returns true when the target changed.
+	forgiveSince(sinceMs) {
+		let changed = false;
+		while (this.#raises.length && this.#raises[this.#raises.length - 1].atMs >= sinceMs) {
+			const { stepMs } = this.#raises.pop();
+			this.#targetMs = Math.max(this.#floorMs, this.#targetMs - stepMs);
+			changed = true;
+		}
+		if (changed) {
+			this.#cooldown = 0;
+		}
+		return changed;
 	}
 
 	get rate() {
@@ -154,16 +186,20 @@ export class RateController {
 			// Step down only when the low point would still stay clear of the low-water mark after the step.
 			if (this.#quietLowMs === Infinity || this.#quietLowMs > LOW_WATER_MS + STEP_DOWN_MS * 2) {
 				this.#targetMs = Math.max(this.#floorMs, this.#targetMs - STEP_DOWN_MS);
+				this.#raises = []; // quiet since: what remains of them is history, not a freeze to take back
 			}
 			this.#quietUpdates = 0;
 			this.#quietLowMs = Infinity;
 		}
 		// The buffer saw-tooths by one event (24 ms) and by network jitter: follow its average over about a second.
-		this.#averageMs = this.#averageMs === null ? bufferedMs : this.#averageMs * 0.9 + bufferedMs * 0.1;
+		// A backlog far above that is followed as it is, so that a catch-up slows down in time.
+		const smoothed = this.#averageMs === null ? bufferedMs : this.#averageMs * 0.9 + bufferedMs * 0.1;
+		this.#averageMs = bufferedMs - this.#targetMs > CATCH_UP_FROM_MS * 2 ? bufferedMs : smoothed;
 		const error = this.#averageMs - this.#targetMs;
-		if (bufferedMs > this.#targetMs + 600 || error > 400) {
+		if (bufferedMs - this.#targetMs > JUMP_EXCESS_MS) {
 			return { rate: this.#rate, jump: true };
 		}
+		const catchingUp = error > CATCH_UP_FROM_MS;
 		let wanted = 1;
 		// Within a dead band the rate stays 1. A small target has a narrow band, else its buffer could sit near zero;
 		// the band above the target is narrower still, since clock drift between server and sound card slowly fills
@@ -172,10 +208,14 @@ export class RateController {
 		if (Math.abs(error) > band) {
 			// 100 ms too much asks for 4 % faster; too little is refilled faster (20 ms short: 2 % slower), since
 			// a short buffer is the one that may run dry. The cap is MAX_RATE_CHANGE.
+			// Beyond CATCH_UP_FROM_MS above the target it is a backlog to play off, faster the larger it is (300 ms
+			// more: 1.19×, from 500 ms on: 1.3×).
 			const gain = error > 0 ? 0.0004 : 0.001;
-			wanted = 1 + Math.max(-MAX_RATE_CHANGE, Math.min(MAX_RATE_CHANGE, error * gain));
+			const catchUp = catchingUp ? (error - CATCH_UP_FROM_MS) * 0.0007 : 0;
+			const most = catchingUp ? MAX_CATCH_UP_RATE - 1 : MAX_RATE_CHANGE;
+			wanted = 1 + Math.max(-MAX_RATE_CHANGE, Math.min(most, error * gain + catchUp));
 		}
-		const step = 0.005; // per update: at most 5 % in one second
+		const step = catchingUp || this.#rate > 1 + MAX_RATE_CHANGE ? CATCH_UP_RATE_STEP : RATE_STEP;
 		this.#rate += Math.max(-step, Math.min(step, wanted - this.#rate));
 		this.#rate = Math.round(this.#rate * 1000) / 1000;
 		return { rate: this.#rate, jump: false };

@@ -4,41 +4,50 @@
 
 import { chooseLanguage, format, stringsFor } from './i18n.js';
 import { CaptureTimeline, ClockSync, LOW_DELAY_TARGET_MS, TARGET_BUFFER_MS } from './latency.js';
+import { LinkWatch } from './link-watch.js';
 import { LevelMeter } from './meter.js';
 import { splitFrames } from './mp3-frames.js';
-import { mediaSourceKind, MseEngine } from './mse-engine.js';
+import { mediaSourceKind, mediaSourceSupports, MseEngine } from './mse-engine.js';
 import { AudioOutput } from './output.js';
+import { SoundWatch } from './sound-watch.js';
 import { endpointsFor, SseTransport, StatusPoller } from './transport.js';
 import { PlayerView } from './ui.js';
 import { WebCodecsEngine, webCodecsSupported } from './webcodecs-engine.js';
 import { ElementEngine, elementSupported } from './element-engine.js';
 
 const FIGURES_INTERVAL_MS = 250;
+const WATCH_INTERVAL_MS = 250;
+// No audio for this long on an open connection, then all of it at once: a network freeze, not late audio (the
+// jitter a larger buffer would bridge is a few hundred ms at most).
+const FREEZE_GAP_MS = 800;
+// PATH_ERRORS engine errors within PATH_ERROR_WINDOW_MS: the path does not work here. WebKit's Media Source fails
+// an append now and then ("Failed to push buffer"), and a fresh engine plays on; its plain-MP3 fallback is worse.
+const PATH_ERRORS = 4;
+const PATH_ERROR_WINDOW_MS = 30000;
 const STORAGE = { volume: 'obs-sse-audio.volume', muted: 'obs-sse-audio.muted' };
+export const PATHS = ['webcodecs', 'mse', 'managed', 'element'];
 
-// Which way this browser plays: 'webcodecs' (lowest delay: the page's own AudioWorklet is the only buffer),
-// 'mse' or 'managed' (Media Source, low delay), 'element' (plain MP3 stream, seconds of delay) or 'none'.
-// WebCodecs and AudioWorklet exist only in secure contexts (https, or http on localhost), so a page opened at
-// http://<LAN address> plays through Media Source. `?engine=` on the page address asks for one (tests,
-// troubleshooting); it is used only when this browser supports it.
-async function choosePath(audio, asked) {
-	const available = {
-		mse: () => mediaSourceKind() === 'mse',
-		managed: () => mediaSourceKind() === 'managed',
-		webcodecs: () => webCodecsSupported(),
-		element: () => elementSupported(audio),
+// The ways this browser may play, best first: 'webcodecs' (lowest delay: the page's own AudioWorklet is the only
+// buffer), then Media Source ('mse', or 'managed' where only ManagedMediaSource takes MP3: iOS Safari), then
+// 'element' (the plain MP3 stream, seconds of delay). WebCodecs and AudioWorklet exist only in secure contexts
+// (https, or http on localhost), so a page opened at http://<LAN address> starts with Media Source. A path that
+// turns out to give no sound is left for the next one (see SoundWatch). `?engine=` on the page address puts the
+// path it names first (tests, troubleshooting) when this browser has it; `asked` in the result says when it has not.
+async function playbackPaths(audio, asked) {
+	const supported = {
+		webcodecs: await webCodecsSupported(),
+		mse: mediaSourceSupports('mse'),
+		managed: mediaSourceSupports('managed'),
+		element: elementSupported(audio),
 	};
-	if (asked in available && (await available[asked]())) {
-		return asked;
+	const paths = ['webcodecs', mediaSourceKind(), 'element'].filter((path) => path && supported[path]);
+	if (!PATHS.includes(asked)) {
+		return { paths, missing: null };
 	}
-	if (await webCodecsSupported()) {
-		return 'webcodecs';
+	if (!supported[asked]) {
+		return { paths, missing: asked };
 	}
-	const kind = mediaSourceKind();
-	if (kind) {
-		return kind;
-	}
-	return elementSupported(audio) ? 'element' : 'none';
+	return { paths: [asked, ...paths.filter((path) => path !== asked)], missing: null };
 }
 
 function readStored(key, fallback) {
@@ -66,15 +75,29 @@ class Player {
 	#meter;
 	#status;
 	#path = 'checking';
+	#paths = []; // the paths still to try, best first; #path is the first
+	#failedPaths = []; // paths that gave no sound on this page, in the order they failed
+	#unrouted = false; // play without Web Audio: the routed element gave no sound
+	#exhausted = false; // every path failed: the page says so and stays on the last
+	#lastFailure = null; // why the page last left a path, for troubleshooting
+	#engineErrors = []; // performance.now() of the engine's recent errors
+	#pipelineProbe = 0;
+	#pipelineMs = 0; // sound's way from an element's play head to the analyser (see #measurePipeline)
 	#output = null;
 	#routed = false; // the engine's sound goes through #output (meter, volume)
 	#transport = null;
 	#engine = null;
+	#watch = null;
+	#link = new LinkWatch();
+	#watchTimer = 0;
 	#playing = false;
 	#state = 'stopped';
+	#linkState = 'stopped'; // the transport's state (the element engine's own on the element path)
 	#clock = new ClockSync();
 	#timeline = new CaptureTimeline();
-	#counters = { eventsReceived: 0, bytesReceived: 0, reconnects: 0, underruns: 0, jumps: 0 };
+	#counters = { eventsReceived: 0, bytesReceived: 0, reconnects: 0, underruns: 0, jumps: 0, stalls: 0, decodeErrors: 0 };
+	#underrunTimes = []; // performance.now() of recent counted underruns, to take back those of a freeze
+	#lastAudioAt = 0;
 	#startedAt = 0;
 	#firstSoundMs = null;
 	#volume = 1;
@@ -111,8 +134,13 @@ class Player {
 	}
 
 	async choosePath(asked) {
-		this.#path = await choosePath(this.#audio, asked);
+		const { paths, missing } = await playbackPaths(this.#audio, asked);
+		this.#paths = paths;
+		this.#path = paths[0] ?? 'none';
 		this.#view.showPath(this.#path);
+		if (missing) {
+			this.#view.setNotice('path', format(this.#strings.notice.pathMissing, this.#strings.pathName[missing]));
+		}
 	}
 
 	get stats() {
@@ -130,10 +158,20 @@ class Player {
 			playbackRate: engine ? engine.rate : 1,
 			currentTime: engine ? engine.currentTime : 0,
 			jumps: this.#counters.jumps + (engine ? engine.jumps : 0),
+			stalls: this.#counters.stalls, // network freezes (no data, then all of it): not the player's underruns
+			decodeErrors: this.#counters.decodeErrors,
+			sounding: this.#watch ? this.#watch.sounding : false,
+			failedPaths: [...this.#failedPaths],
+			lastFailure: this.#lastFailure,
+			routed: this.#routed,
+			arrivalLagMs: this.#arrivalLagMs(),
+			slowLink: this.#link.slow,
 			firstSoundMs: this.#firstSoundMs,
 			targetBufferMs: engine ? engine.targetMs : null,
 			clockOffsetMs: this.#clock.known ? this.#clock.offsetMs : null,
 			outputLatencyMs: this.#routed ? this.#output.outputLatencyMs : 0,
+			pipelineMs: this.#pipelineMs,
+			rateControl: engine?.rateControl ?? null,
 			title: this.#view.title,
 			bitrateKbps: this.#server.bitrateKbps || null,
 			listeners: this.#server.listeners,
@@ -167,20 +205,29 @@ class Player {
 		this.#view.setNotice('playback', '');
 		this.#clock.reset();
 		this.#timeline.reset();
-		const played = this.#startEngine();
+		this.#link.reset();
+		this.#view.setNotice('network', '');
+		this.#lastAudioAt = 0;
+		this.#play(this.#startEngine());
 		if (this.#path !== 'element') {
 			this.#startTransport();
 		}
+		this.#watchTimer = setInterval(() => this.#watchSound(), WATCH_INTERVAL_MS);
+		if ('mediaSession' in navigator) {
+			navigator.mediaSession.playbackState = 'playing';
+		}
+	}
+
+	// `played`: what the engine's start returned (the element's play() promise for element engines).
+	#play(played) {
 		Promise.resolve(played).catch((error) => {
-			// Only a refusal ends it here; load errors are the engines' to retry.
+			// Only a refusal ends it here; load errors are the engines' to retry. After a switch of path (outside
+			// the listener's click) a browser may refuse: the next Play starts on the new path.
 			if (error && error.name === 'NotAllowedError' && this.#playing) {
 				this.#view.setNotice('playback', format(this.#strings.notice.playRefused, error.message || error.name));
 				this.stop();
 			}
 		});
-		if ('mediaSession' in navigator) {
-			navigator.mediaSession.playbackState = 'playing';
-		}
 	}
 
 	stop() {
@@ -188,12 +235,14 @@ class Player {
 			return;
 		}
 		this.#playing = false;
+		clearInterval(this.#watchTimer);
 		this.#transport?.stop();
 		this.#transport = null;
 		this.#retireEngine();
+		this.#view.setNotice('network', '');
 		this.#meter.detach();
 		this.#view.showPlaying(false);
-		this.#setState('stopped');
+		this.#setLinkState('stopped');
 		if ('mediaSession' in navigator) {
 			navigator.mediaSession.playbackState = 'paused';
 		}
@@ -280,16 +329,19 @@ class Player {
 				const counts = this.#path === 'element' || this.#transport?.state === 'live';
 				if (counts) {
 					this.#counters.underruns++;
+					this.#underrunTimes.push(performance.now());
+					this.#underrunTimes.splice(0, this.#underrunTimes.length - 32);
 				}
 				return counts;
 			},
-			onError: () => this.#restartEngine(),
-			onState: (state) => this.#setState(state),
+			onError: (error) => this.#restartEngine(error),
+			onDecodeError: () => this.#counters.decodeErrors++,
+			onState: (state) => this.#setLinkState(state),
 			onReconnect: () => this.#counters.reconnects++,
 		};
 		const path = this.#path;
 		// iOS Safari's managed media source stays off Web Audio: routing it there risks silence on some versions.
-		this.#routed = path !== 'managed';
+		this.#routed = path !== 'managed' && !this.#unrouted;
 		if (this.#routed) {
 			try {
 				const output = this.#ensureOutput();
@@ -311,7 +363,98 @@ class Player {
 		} else {
 			this.#engine = new MseEngine(this.#audio, path, hooks, this.#bufferFor(TARGET_BUFFER_MS));
 		}
-		return this.#engine.start();
+		const engine = this.#engine;
+		this.#measurePipeline(engine);
+		this.#watch = new SoundWatch({
+			clock: () => engine.currentTime,
+			level: this.#routed ? () => this.#output.levelDb() : () => null,
+		});
+		return engine.start();
+	}
+
+	// How long sound takes from a media element's play head to the page's analyser: Media Source in WebKit buffers
+	// hundreds of ms after the play head (its own pipeline, then the Web Audio bridge) that no API reports, so the
+	// delay figure would be that much too low. Right after Play it is measured: the time from the play head's first
+	// steady step to the first non-silent sample at the analyser (polled every 10 ms for up to 6 s). It is added to
+	// the delay figure of the element paths; 0 on the Web Audio path, whose play head is the analyser's input.
+	#measurePipeline(engine) {
+		clearInterval(this.#pipelineProbe);
+		this.#pipelineMs = 0;
+		if (!this.#routed || this.#path === 'webcodecs') {
+			return;
+		}
+		const began = performance.now();
+		let lastTime = engine.currentTime;
+		let clockAt = null;
+		this.#pipelineProbe = setInterval(() => {
+			const now = performance.now();
+			const time = engine.currentTime;
+			// A step of the play head that playing can explain (not a seek) starts the sound's way.
+			if (clockAt === null && time > lastTime && time - lastTime < 0.1) {
+				clockAt = now;
+			}
+			lastTime = time;
+			if (clockAt !== null && this.#output.levelDb() > -120) {
+				this.#pipelineMs = Math.round(now - clockAt);
+				clearInterval(this.#pipelineProbe);
+			} else if (now - began > 6000 || this.#engine !== engine) {
+				clearInterval(this.#pipelineProbe);
+			}
+		}, 10);
+	}
+
+	// Every WATCH_INTERVAL_MS while playing: does the path give sound (else the next path), may the state read
+	// Live, and does the link keep up with the stream.
+	#watchSound() {
+		if (!this.#playing || !this.#watch) {
+			return;
+		}
+		const verdict = this.#watch.check();
+		if (verdict === 'failed' && !this.#exhausted) {
+			this.#fallBack(this.#watch.moving ? 'played in silence' : 'played nothing');
+		}
+		this.#showState();
+		if (this.#transport?.state === 'live' && this.#clock.known) {
+			const wasSlow = this.#link.slow;
+			const slow = this.#link.check(this.#clock.serverNow());
+			if (slow || wasSlow) {
+				const behind = (this.#arrivalLagMs() / 1000).toFixed(1);
+				this.#view.setNotice('network', slow ? format(this.#strings.notice.linkTooSlow, behind) : '');
+			}
+		}
+	}
+
+	// The path in use gave no sound while audible audio arrived: play another way and say so. An element routed
+	// through Web Audio whose play head moved in silence is tried once more without Web Audio (a fresh element) before
+	// the next path. With no path left, the page stays on this one and says that no sound comes.
+	#fallBack(reason) {
+		const failed = this.#path;
+		this.#lastFailure = `${failed}${this.#routed ? '' : ' (without Web Audio)'}: ${reason}`;
+		const strings = this.#strings;
+		if (this.#routed && this.#watch?.moving && failed !== 'webcodecs' && !this.#unrouted) {
+			this.#unrouted = true;
+			this.#audio = this.#view.replaceAudio();
+			this.#audio.addEventListener('pause', () => this.#onElementPaused());
+			this.#meter.detach();
+		} else if (this.#paths.length > 1) {
+			this.#paths.shift();
+			this.#failedPaths.push(failed);
+			this.#path = this.#paths[0];
+			this.#view.showPath(this.#path);
+			this.#view.setNotice('path', '');
+		} else {
+			this.#exhausted = true;
+			this.#view.setNotice('playback', strings.notice.noSound);
+			return;
+		}
+		this.#view.setNotice('playback', format(strings.notice.fellBack, strings.pathName[failed]));
+		this.#retireEngine();
+		if (this.#path === 'element') {
+			// The element fetches the plain MP3 stream itself.
+			this.#transport?.stop();
+			this.#transport = null;
+		}
+		this.#play(this.#startEngine());
 	}
 
 	// The buffer target: fixed when the page address asks for one, else the path's default, adapting to underruns.
@@ -326,17 +469,26 @@ class Player {
 			this.#engine.stop();
 			this.#engine = null;
 		}
+		this.#watch = null;
 	}
 
-	// A decode error kills the engine's decoder or media source; a fresh engine picks up with the next event while
-	// the connection stays open.
-	#restartEngine() {
+	// An error killed the engine's media source (WebKit now and then fails an append: "Failed to push buffer"); a
+	// fresh engine picks up with the next event while the connection stays open.
+	#restartEngine(error) {
 		if (!this.#playing) {
+			return;
+		}
+		const now = performance.now();
+		this.#engineErrors = this.#engineErrors.filter((at) => now - at < PATH_ERROR_WINDOW_MS);
+		this.#engineErrors.push(now);
+		if (this.#engineErrors.length >= PATH_ERRORS) {
+			this.#engineErrors = [];
+			this.#fallBack(`failed ${PATH_ERRORS} times: ${error?.name ?? ''} ${error?.message ?? error?.code ?? ''}`.trim());
 			return;
 		}
 		this.#view.setNotice('playback', this.#strings.notice.decodeFailed);
 		this.#retireEngine();
-		Promise.resolve(this.#startEngine()).catch(() => {});
+		this.#play(this.#startEngine());
 	}
 
 	#startTransport() {
@@ -347,7 +499,7 @@ class Player {
 				this.#timeline.onTiming(timing.captureMs);
 			},
 			onState: (state) => {
-				this.#setState(state);
+				this.#setLinkState(state);
 				if (state === 'reconnecting' || state === 'offair') {
 					this.#status.now();
 				}
@@ -359,12 +511,38 @@ class Player {
 	}
 
 	#onAudio(bytes) {
+		const now = performance.now();
 		this.#counters.eventsReceived++;
 		this.#counters.bytesReceived += bytes.byteLength;
-		const { samples, sampleRate } = splitFrames(bytes);
+		if (this.#lastAudioAt && now - this.#lastAudioAt > FREEZE_GAP_MS) {
+			this.#onFreeze(this.#lastAudioAt);
+		}
+		this.#lastAudioAt = now;
+		const { samples, sampleRate, audible } = splitFrames(bytes);
 		const durationMs = sampleRate ? (samples / sampleRate) * 1000 : 0;
 		const captureMs = this.#timeline.onAudio(durationMs);
+		this.#link.onAudio(captureMs === null ? null : captureMs + durationMs);
+		this.#watch?.onPush(audible, now);
 		this.#engine?.push(bytes, captureMs, durationMs);
+	}
+
+	// Audio came again after a gap that began at `sinceMs`: the network froze (or the connection was cut). The
+	// underruns since were not the player's, and whatever they added to the buffer target is taken back.
+	#onFreeze(sinceMs) {
+		const during = this.#underrunTimes.filter((at) => at >= sinceMs).length;
+		this.#underrunTimes = this.#underrunTimes.filter((at) => at < sinceMs);
+		this.#counters.underruns -= during;
+		this.#counters.stalls++;
+		this.#engine?.onFreeze?.(sinceMs);
+	}
+
+	// How far behind live the newest audio arrived (ms), or null while unknown.
+	#arrivalLagMs() {
+		if (!this.#playing || !this.#clock.known) {
+			return null;
+		}
+		const lag = this.#link.lagMs(this.#clock.serverNow());
+		return lag === null ? null : Math.round(lag);
 	}
 
 	// Delay = the server's now − capture time of the sample being played + what the output adds after the page.
@@ -374,7 +552,7 @@ class Player {
 			return null;
 		}
 		const output = this.#routed ? this.#output.outputLatencyMs : 0;
-		return Math.round(this.#clock.serverNow() - capture + output);
+		return Math.round(this.#clock.serverNow() - capture + output + this.#pipelineMs);
 	}
 
 	#showFigures() {
@@ -390,7 +568,21 @@ class Player {
 		}
 	}
 
-	#setState(state) {
+	#setLinkState(state) {
+		this.#linkState = state;
+		this.#showState();
+	}
+
+	// The state shown: the connection's, except that "Live" needs sound coming out. Until then (the first sound, a
+	// refill after running dry, a path that gives none) it reads "Buffering".
+	#showState() {
+		let state = this.#linkState;
+		const sounding = this.#watch?.sounding ?? false;
+		if (state === 'live' && !sounding) {
+			state = 'buffering';
+		} else if (this.#path === 'element' && sounding && state === 'reconnecting') {
+			state = 'live'; // the element says 'waiting' now and then while it plays on (WebKit): the sound decides
+		}
 		if (state !== this.#state) {
 			this.#state = state;
 			this.#view.showState(state);

@@ -31,13 +31,42 @@ export function readFrameHeader(bytes, offset) {
 	return { length, sampleRate, samples, channels: b3 >> 6 === 3 ? 1 : 2, bitrateKbps };
 }
 
-// Splits `bytes` into whole frames. Returns {frames: [{offset, length}], sampleRate, channels, samples, bitrateKbps}
-// where `samples` counts every frame's samples (per channel). Bytes that are not a frame are skipped.
+// Whether the Layer III frame at `offset` (its header already read) codes any sound: a granule that codes none has
+// part2_3_length 0 (no scale factors, no Huffman data), which is how LAME codes digital silence. So the page can
+// tell a silent stream (nothing to hear) from a path that plays nothing, without decoding. The side information
+// follows the header (and its CRC, when the protection bit says there is one).
+export function frameCarriesSound(bytes, offset, header) {
+	const mpeg1 = header.samples === 1152;
+	const channels = header.channels;
+	let bit = (offset + ((bytes[offset + 1] & 1) === 0 ? 6 : 4)) * 8;
+	const read = (count) => {
+		let value = 0;
+		for (let i = 0; i < count; i++, bit++) {
+			value = (value << 1) | ((bytes[bit >> 3] >> (7 - (bit & 7))) & 1);
+		}
+		return value;
+	};
+	// main_data_begin, private bits and (MPEG-1) scfsi come before the granules
+	bit += mpeg1 ? 9 + (channels === 1 ? 5 : 3) + 4 * channels : 8 + (channels === 1 ? 1 : 2);
+	const granuleBits = mpeg1 ? 47 : 51; // what follows part2_3_length in one granule's side information
+	for (let i = 0; i < (mpeg1 ? 2 : 1) * channels; i++) {
+		if (read(12) > 0) {
+			return true;
+		}
+		bit += granuleBits;
+	}
+	return false;
+}
+
+// Splits `bytes` into whole frames. Returns {frames: [{offset, length}], sampleRate, channels, samples, bitrateKbps,
+// audible} where `samples` counts every frame's samples (per channel) and `audible` says whether any frame codes
+// sound (see frameCarriesSound). Bytes that are not a frame are skipped.
 export function splitFrames(bytes) {
 	const frames = [];
 	let first = null;
 	let samples = 0;
 	let offset = 0;
+	let audible = false;
 	while (offset + 4 <= bytes.length) {
 		const header = readFrameHeader(bytes, offset);
 		if (!header || offset + header.length > bytes.length) {
@@ -46,6 +75,7 @@ export function splitFrames(bytes) {
 		}
 		first ??= header;
 		frames.push({ offset, length: header.length });
+		audible ||= header.length > 36 && frameCarriesSound(bytes, offset, header);
 		samples += header.samples;
 		offset += header.length;
 	}
@@ -55,5 +85,6 @@ export function splitFrames(bytes) {
 		sampleRate: first ? first.sampleRate : 0,
 		channels: first ? first.channels : 0,
 		bitrateKbps: first ? first.bitrateKbps : 0,
+		audible,
 	};
 }

@@ -4,8 +4,16 @@
 // MP3 only in fragmented MP4 (mp3-fmp4.js wraps each event).
 //
 // Low delay: the first sound starts `target` ms before the newest audio; a RateController nudges playbackRate
-// (pitch preserved by the browser) to hold the buffer there, and a jump to the live edge handles large backlogs.
-// Played audio is removed from the SourceBuffer so memory stays flat on a stream that runs for hours.
+// (pitch preserved by the browser) to hold the buffer there, plays off a backlog (after a cut or a freeze) faster,
+// and jumps to the live edge only when a backlog is too large for that (a tab that slept). Played audio is removed
+// from the SourceBuffer so memory stays flat on a stream that runs for hours.
+//
+// ManagedMediaSource (iOS Safari 17.1+, macOS Safari): built to Apple's documented behaviour, though no such browser
+// runs in our tests. The element must have `disableRemotePlayback` (or an AirPlay alternative) for it to open at all.
+// The browser says with `startstreaming` / `endstreaming` (and the `streaming` attribute) when it wants data; while
+// it does not, events are held here (bounded like any queue) and appended at the next `startstreaming`. The browser
+// may also evict buffered audio by itself (`bufferedchange`); the control loop then finds the play head outside
+// the buffer and goes to the live edge.
 
 import { RateController } from './latency.js';
 import { bufferedAheadS, ElementListeners } from './media-element.js';
@@ -16,6 +24,8 @@ const KEEP_BEHIND_S = 10; // played audio kept behind currentTime; the rest is r
 const TRIM_SLACK_S = 2; // remove in batches, not after every event
 const MAX_QUEUED_BYTES = 1 << 20; // bytes waiting for the SourceBuffer; beyond this the oldest are dropped
 const CONTROL_INTERVAL_MS = 100;
+const STALL_CONFIRM_MS = 150; // the play head stood this long after 'waiting': it ran dry
+const RATE_CHECK_MS = 2000;
 
 // The SourceBuffer type a media source class takes MP3 in: plain MP3 where it can, MP3 in fragmented MP4
 // otherwise; null when neither.
@@ -26,15 +36,15 @@ function mp3TypeFor(Source) {
 	return [MP3_MIME, MP4_MP3_MIME].find((type) => Source.isTypeSupported(type)) ?? null;
 }
 
-// 'mse', 'managed' or null: which kind of media source can take MP3 here.
+// Whether this kind of media source ('mse': MediaSource, 'managed': ManagedMediaSource) can take MP3 here.
+export function mediaSourceSupports(kind) {
+	return mp3TypeFor(kind === 'managed' ? globalThis.ManagedMediaSource : globalThis.MediaSource) !== null;
+}
+
+// 'mse', 'managed' or null: which kind of media source a page uses by default. MediaSource where it takes MP3;
+// ManagedMediaSource where only it exists (iOS Safari).
 export function mediaSourceKind() {
-	if (mp3TypeFor(globalThis.MediaSource)) {
-		return 'mse';
-	}
-	if (mp3TypeFor(globalThis.ManagedMediaSource)) {
-		return 'managed';
-	}
-	return null;
+	return ['mse', 'managed'].find(mediaSourceSupports) ?? null;
 }
 
 export class MseEngine {
@@ -54,14 +64,19 @@ export class MseEngine {
 	#positioned = false; // the play head was put near the live edge after data first arrived
 	#positionedAt = 0; // currentTime right after that
 	#clockStarted = false; // currentTime has moved since: sound is coming out
-	#repositionOnData = false;
 	#timer = 0;
 	#listeners;
-	#waiting = false;
+	#waiting = false; // ran dry: the play head stands until data comes
+	#stallCheck = null; // {atMs, time} after a 'waiting' event, until the play head moves or stands long enough
+	#lastTime = 0; // currentTime at the previous control step
+	#rateCheck = null; // {atMs, time, rateSum, count}: the current spell of #rateApplies
+	#rateMisses = 0;
+	#rateIgnored = false;
 	#underruns = 0;
 	#jumps = 0;
 
-	// kind: 'mse' or 'managed'; hooks: onPlaying() (first sound), onUnderrun() → whether it counts, onError(error);
+	// kind: 'mse' or 'managed'; hooks: onPlaying() (first sound), onUnderrun() → whether it counts, onError(error)
+	// (the media source is dead: the page replaces the engine);
 	// buffer: {targetMs, adaptive} (see RateController)
 	constructor(audio, kind, hooks, buffer) {
 		this.#audio = audio;
@@ -101,6 +116,15 @@ export class MseEngine {
 		return this.#jumps;
 	}
 
+	get decodeErrors() {
+		return 0; // a decode error ends the media source: reported through onError
+	}
+
+	// The buffer ran low since `sinceMs` because the network froze: take back what that added to the target.
+	onFreeze(sinceMs) {
+		this.#controller.forgiveSince(sinceMs);
+	}
+
 	// Capture time (server ms) of the sample at the play head, or null while unknown.
 	get playheadCaptureMs() {
 		const ranges = this.#audio.buffered;
@@ -126,23 +150,21 @@ export class MseEngine {
 		const audio = this.#audio;
 		if (this.#kind === 'managed') {
 			audio.disableRemotePlayback = true; // ManagedMediaSource plays only without AirPlay or with a fallback
+			mediaSource.addEventListener('startstreaming', () => this.#pump());
 		}
 		this.#objectUrl = URL.createObjectURL(mediaSource);
 		audio.src = this.#objectUrl;
 		audio.preservesPitch = true;
 		this.#on('playing', () => {
 			this.#waiting = false;
+			this.#stallCheck = null;
 		});
 		this.#on('waiting', () => {
-			// A seek of ours also passes through 'waiting': only running out of data is an underrun.
-			if (this.#clockStarted && !audio.seeking && !this.#waiting) {
-				this.#waiting = true;
-				this.#repositionOnData = true;
-				this.#underruns++;
-				// Only an underrun the player is to blame for (not a dropped link) asks for a larger buffer.
-				if (this.#hooks.onUnderrun()) {
-					this.#controller.onUnderrun();
-				}
+			// A seek of ours also passes through 'waiting': only running out of data is an underrun. WebKit also
+			// says 'waiting' while it plays on (its pipeline buffers on its own): the control loop counts it only
+			// when the play head then stands still.
+			if (this.#clockStarted && !audio.seeking && !this.#waiting && !this.#stallCheck) {
+				this.#stallCheck = { atMs: performance.now(), time: audio.currentTime };
 			}
 		});
 		this.#on('error', () => this.#hooks.onError(audio.error));
@@ -226,18 +248,20 @@ export class MseEngine {
 			this.#appendEndCapture = undefined;
 		}
 		if (!this.#positioned && this.#audio.buffered.length > 0) {
-			// The join burst (about 0.5 s) may arrive over several appends: settle again once more has come.
 			this.#positioned = true;
-			this.#repositionOnData = true;
 			this.#seekToLive();
 		}
 		this.#pump();
 	}
 
-	// One SourceBuffer operation at a time: a pending trim first, then everything queued as one append.
+	// One SourceBuffer operation at a time: a pending trim first, then everything queued as one append. A managed
+	// media source that does not want data now gets it at its next `startstreaming`.
 	#pump() {
 		const sourceBuffer = this.#sourceBuffer;
 		if (!sourceBuffer || sourceBuffer.updating || this.#mediaSource?.readyState !== 'open') {
+			return;
+		}
+		if (this.#kind === 'managed' && this.#mediaSource.streaming === false && this.#positioned) {
 			return;
 		}
 		if (this.#trimPlayed() || this.#queue.length === 0) {
@@ -321,6 +345,7 @@ export class MseEngine {
 			}
 			return;
 		}
+		this.#confirmStall();
 		const last = audio.buffered.length - 1;
 		if (audio.currentTime < audio.buffered.start(last) - 0.05) {
 			// Stranded before the newest data (after a trim or a gap): go to the live edge.
@@ -331,25 +356,70 @@ export class MseEngine {
 		if (ahead === null) {
 			return; // past the end: waiting for data
 		}
-		if (this.#repositionOnData) {
-			// Sound is flowing again after running dry (e.g. the stream came back): start near the live edge
-			// rather than play the backlog late.
-			if (ahead * 1000 > this.#controller.targetMs) {
-				this.#repositionOnData = false;
-				if (ahead * 1000 > this.#controller.targetMs + 100) {
-					this.#seekToLive();
-				}
-			}
-			return;
-		}
 		if (this.#waiting) {
-			return;
+			return; // ran dry: the element plays on by itself once data is back, then the rate plays off the backlog
 		}
 		const { rate, jump } = this.#controller.update(ahead * 1000);
 		if (jump) {
 			this.#jump();
-		} else if (audio.playbackRate !== rate) {
-			audio.playbackRate = rate;
+		} else if (this.#rateApplies()) {
+			if (audio.playbackRate !== rate) {
+				audio.playbackRate = rate;
+			}
+		} else if (audio.playbackRate !== 1) {
+			audio.playbackRate = 1;
+		}
+	}
+
+	// Whether playbackRate moves the play head here. WebKitGTK's Media Source takes the value but its play head
+	// keeps real time while the sound it routes to Web Audio is slowed or sped up: the sound would drift away from
+	// every figure the page shows. Checked over RATE_CHECK_MS spells in which the rate was off 1: when the play
+	// head twice did not follow, the rate stays 1 from then on (a backlog is then left only by a jump).
+	#rateApplies() {
+		if (this.#rateIgnored) {
+			return false;
+		}
+		const audio = this.#audio;
+		const now = performance.now();
+		const check = (this.#rateCheck ??= { atMs: now, time: audio.currentTime, rateSum: 0, count: 0 });
+		check.rateSum += audio.playbackRate;
+		check.count++;
+		if (now - check.atMs >= RATE_CHECK_MS) {
+			const asked = check.rateSum / check.count;
+			const speed = (audio.currentTime - check.time) / ((now - check.atMs) / 1000);
+			this.#rateCheck = null;
+			if (Math.abs(asked - 1) >= 0.02 && !this.#waiting) {
+				const followed = Math.abs(speed - 1) >= Math.abs(asked - 1) * 0.4 && Math.sign(speed - 1) === Math.sign(asked - 1);
+				this.#rateMisses = followed ? 0 : this.#rateMisses + 1;
+				this.#rateIgnored = this.#rateMisses >= 2;
+			}
+		}
+		return !this.#rateIgnored;
+	}
+
+	// How the engine holds its buffer: 'rate' (playbackRate), or 'jumps' where the rate does not move the play head.
+	get rateControl() {
+		return this.#rateIgnored ? 'jumps' : 'rate';
+	}
+
+	// After 'waiting': an underrun when the play head stood still for STALL_CONFIRM_MS; nothing when it moved on.
+	// A play head that moves again ends an underrun even where no 'playing' event says so.
+	#confirmStall() {
+		const time = this.#audio.currentTime;
+		const moved = time > this.#lastTime + 0.005;
+		this.#lastTime = time;
+		const check = this.#stallCheck;
+		if (moved) {
+			this.#stallCheck = null;
+			this.#waiting = false;
+		} else if (check && performance.now() - check.atMs >= STALL_CONFIRM_MS) {
+			this.#stallCheck = null;
+			this.#waiting = true;
+			this.#underruns++;
+			// Only an underrun the player is to blame for (not a dropped link) asks for a larger buffer.
+			if (this.#hooks.onUnderrun()) {
+				this.#controller.onUnderrun();
+			}
 		}
 	}
 

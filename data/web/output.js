@@ -76,6 +76,18 @@ export class AudioOutput {
 		this.#gain.gain.setTargetAtTime(gain, this.#context.currentTime, 0.015);
 	}
 
+	// The RMS level (dBFS) of what passes the analyser now; -Infinity for digital silence. Cheaper than analyse():
+	// no spectrum.
+	levelDb() {
+		this.#samples ??= new Float32Array(this.#analyser.fftSize);
+		this.#analyser.getFloatTimeDomainData(this.#samples);
+		let sum = 0;
+		for (const s of this.#samples) {
+			sum += s * s;
+		}
+		return sum > 0 ? 10 * Math.log10(sum / this.#samples.length) : -Infinity;
+	}
+
 	// What the analyser sees now: the strongest frequency (Hz, interpolated between bins) and the RMS level (dBFS).
 	analyse() {
 		const analyser = this.#analyser;

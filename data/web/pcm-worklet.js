@@ -1,7 +1,9 @@
 // AudioWorklet processor of the WebCodecs engine: plays decoded PCM chunks back to back, sample-exact (gapless).
 // Runs on the audio thread, so a busy page does not starve it. It owns the jitter buffer:
-// - starts (and restarts after running dry) once `target` ms are queued, dropping any older backlog (the page may
-//   change the target while it plays: a larger one after an underrun);
+// - starts once `target` ms are queued, dropping any older backlog (the join burst); restarts after running dry
+//   once `target` ms are queued again, keeping all of it: what arrives after a cut or a freeze is the audio the
+//   server resumed, and the page's rate control plays it off faster (the page may change the target while it plays:
+//   a larger one after an underrun);
 // - plays at the rate the page asks for (within a few percent) by splicing, so the pitch does not change;
 // - on 'jump', fades out, drops the backlog down to `target` ms and fades in;
 // - reports what is queued (now and its low point since the last report: how close it came to running dry), the
@@ -168,11 +170,14 @@ class PcmPlayer extends AudioWorkletProcessor {
 		const frames = left.length;
 		if (this.state !== 'playing') {
 			if (this.bufferedMs() >= this.targetMs) {
-				this.dropTo(this.targetMs);
+				if (this.state === 'idle') {
+					// The first start: the join burst is older than the listener needs.
+					this.dropTo(this.targetMs);
+					this.settleFrames = sampleRate / 2;
+				}
 				this.state = 'playing';
 				this.gain = 0;
 				this.fadeTo = 1;
-				this.settleFrames = sampleRate / 2;
 			} else {
 				left.fill(0);
 				right.fill(0);
@@ -181,7 +186,7 @@ class PcmPlayer extends AudioWorkletProcessor {
 			}
 		}
 		if (this.settleFrames > 0) {
-			// Just (re)started: the rest of a join burst may still be arriving. Cut back to the target once.
+			// Just started: the rest of the join burst may still be arriving. Cut back to the target once.
 			this.settleFrames -= frames;
 			if (this.bufferedMs() > this.targetMs + 60 && !this.jumpPending) {
 				this.jumpPending = true;

@@ -6,7 +6,12 @@
 // `event: stopped` says the broadcaster stopped the output. Ids are never interpreted, only handed back.
 
 const AUDIO_SILENCE_RECONNECT_MS = 10000; // a running stream always carries audio; this long without any = dead link
-const RECONNECT_BACKOFF_MS = [1000, 2000, 5000, 10000, 30000];
+// After a dropped connection the page reconnects at once, resuming after the last id, so a cut costs little more
+// than the reconnect (EventSource alone would wait the server's `retry:`, 250 ms). When that reconnect fails too
+// (the server is down), the page waits longer each time, so that a stopped server is not asked again and again
+// by every listener.
+const RECONNECT_BACKOFF_MS = [500, 1000, 2000, 5000, 10000, 30000];
+const QUICK_RECONNECTS = 1; // immediate reconnects after an error before the page's backoff takes over
 const WATCHDOG_INTERVAL_MS = 1000;
 
 // The stream's addresses, relative to the page so the same page works under a path prefix behind a relay.
@@ -63,6 +68,7 @@ export class SseTransport {
 	#watchdogTimer = 0;
 	#lastAudioAt = 0;
 	#lastEventId = '';
+	#errorsSinceAudio = 0;
 
 	// handlers: onAudio(bytes, {id, timing}), onTiming({captureMs, serverMs}, receivedAtMs), onState(state),
 	// onReconnect(), onStopped()
@@ -107,8 +113,15 @@ export class SseTransport {
 			this.#opened = true;
 		};
 		source.onerror = () => {
-			if (source.readyState === EventSource.CLOSED) {
-				this.#close();
+			// CLOSED: the browser gave up (an HTTP error, a wrong type): the page's backoff. CONNECTING: a live
+			// connection dropped. The first time since audio last came the page reconnects at once itself (browsers
+			// wait `retry:` and more: Firefox's cuts cost twice Chromium's), resuming after the last id; after that
+			// the page's backoff.
+			const dropped = source.readyState !== EventSource.CLOSED;
+			this.#close();
+			if (dropped && ++this.#errorsSinceAudio <= QUICK_RECONNECTS) {
+				this.#open();
+			} else {
 				this.#scheduleReopen();
 			}
 			this.#setLinkDown();
@@ -160,6 +173,7 @@ export class SseTransport {
 		this.#lastAudioAt = performance.now();
 		this.#lastEventId = event.lastEventId;
 		this.#retryCount = 0;
+		this.#errorsSinceAudio = 0;
 		this.#offAir = false;
 		this.#setState('live');
 		this.#handlers.onAudio(bytes);

@@ -43,6 +43,16 @@ export class PlayerView {
 		return this.#el.audio;
 	}
 
+	// Puts a new <audio> element in place of the current one and returns it. An element once routed through Web
+	// Audio stays routed for life; a path that must play without Web Audio needs a fresh one.
+	replaceAudio() {
+		const fresh = this.#el.audio.cloneNode(false);
+		fresh.removeAttribute('src');
+		this.#el.audio.replaceWith(fresh);
+		this.#el.audio = fresh;
+		return fresh;
+	}
+
 	get meterCanvas() {
 		return this.#el.meter;
 	}

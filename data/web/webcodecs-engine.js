@@ -45,8 +45,9 @@ export class WebCodecsEngine {
 	#playedOnce = false;
 	#underruns = 0;
 	#jumps = 0;
+	#decodeErrors = 0;
 
-	// output: AudioOutput; hooks: onPlaying() (first sound), onUnderrun() → whether it counts, onError(error);
+	// output: AudioOutput; hooks: onPlaying() (first sound), onUnderrun() → whether it counts, onDecodeError(error);
 	// buffer: {targetMs, adaptive} (see RateController)
 	constructor(output, hooks, buffer) {
 		this.#output = output;
@@ -79,6 +80,19 @@ export class WebCodecsEngine {
 
 	get jumps() {
 		return this.#jumps;
+	}
+
+	// Decodes that failed. Each failure costs the decoder, which is replaced at the next event; whether the path
+	// still gives sound is for the page to judge (sound-watch.js), not for this count.
+	get decodeErrors() {
+		return this.#decodeErrors;
+	}
+
+	// The buffer ran low since `sinceMs` because the network froze: take back what that added to the target.
+	onFreeze(sinceMs) {
+		if (this.#controller.forgiveSince(sinceMs)) {
+			this.#node?.port.postMessage({ type: 'target', targetMs: this.#controller.targetMs });
+		}
 	}
 
 	get playheadCaptureMs() {
@@ -129,6 +143,9 @@ export class WebCodecsEngine {
 			if (captureMs !== null) {
 				this.#captures.set(timestamp, captureMs + (i * frameUs) / 1000);
 			}
+			if (!this.#decoder) {
+				return; // failed on an earlier frame of this event: a new decoder takes the next event
+			}
 			try {
 				this.#decoder.decode(
 					new EncodedAudioChunk({ type: 'key', timestamp, data: bytes.subarray(offset, offset + length) })
@@ -173,8 +190,12 @@ export class WebCodecsEngine {
 
 	#onDecoderError(error) {
 		// A closed decoder is replaced at the next event; the worklet keeps playing what it has meanwhile.
+		if (this.#decoder && this.#decoder.state !== 'closed') {
+			this.#decoder.close();
+		}
 		this.#decoder = null;
-		this.#hooks.onError(error);
+		this.#decodeErrors++;
+		this.#hooks.onDecodeError(error);
 	}
 
 	#onDecoded(data) {

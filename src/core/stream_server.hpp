@@ -37,9 +37,9 @@ struct ServerConfig {
 	std::string access_key;                    // empty = open
 	std::string web_root;                      // folder holding the player's files
 	std::chrono::milliseconds heartbeat{5000}; // comment line after this long without an event
-	int retry_ms = 1000;                       // EventSource reconnect delay hint
-	std::string version;                       // shown in /status.json
-	std::string title = "OBS";                 // the stream's name, shown by the player (/status.json "title")
+	int retry_ms = 250;        // EventSource reconnect delay hint: a cut connection resumes after about this long
+	std::string version;       // shown in /status.json
+	std::string title = "OBS"; // the stream's name, shown by the player (/status.json "title")
 	// Which pages of other origins may read the streams and the status, and which Host names are served. The
 	// server's own default takes every page and name; the plugin passes its `allowed_origins` setting, which by
 	// default allows the server's own origin only.

@@ -7,6 +7,7 @@
 #include <util/platform.h>
 
 #include "host_options.hpp"
+#include "tone_marks.hpp"
 #include "tone_source.hpp"
 
 #include <poll.h>
@@ -20,7 +21,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 using namespace sse_audio::host;
 
@@ -34,7 +38,7 @@ void on_signal(int)
 }
 
 // libobs's log goes to standard error, so that standard output carries only the host's own lines (the URL,
-// READY, STOPPED, EXITED) for people and scripts to read. Debug lines are left out.
+// READY, STOPPED, EXITED, MARK) for people and scripts to read. Debug lines are left out.
 void log_to_stderr(int level, const char *format, va_list args, void *)
 {
 	if (level > LOG_INFO)
@@ -111,6 +115,7 @@ obs_source_t *create_input(const HostOptions &o)
 	switch (o.input) {
 	case AudioInput::Tone:
 		obs_data_set_double(settings, kToneFrequencyKey, o.tone_hz);
+		obs_data_set_int(settings, kToneMarksKey, o.tone_marks_ms);
 		source = obs_source_create(kToneSourceId, "tone", settings, nullptr);
 		break;
 	case AudioInput::File:
@@ -188,6 +193,40 @@ bool start_output(obs_output_t *output)
 	return false;
 }
 
+// Starts looking for the tone's marks in the mix the output streams, once the tone's sample clock has begun (its
+// thread starts with the source). Before the output starts, so that the plugin's callback, connected later, runs
+// first (see ToneMarkWatcher::receive). nullptr when the tone did not begin within 5 s.
+std::unique_ptr<ToneMarkWatcher> watch_tone_marks(const HostOptions &o, obs_source_t *tone)
+{
+	ToneMarkConfig config;
+	for (int i = 0; i < 500 && config.tone_start_ns == 0; i++) {
+		config.tone_start_ns = tone_start_ns(tone);
+		if (config.tone_start_ns == 0)
+			std::this_thread::sleep_for(std::chrono::milliseconds(10));
+	}
+	if (config.tone_start_ns == 0)
+		return nullptr;
+	struct obs_audio_info audio = {};
+	obs_get_audio_info(&audio);
+	config.sample_rate = audio.samples_per_sec;
+	config.every_ms = static_cast<uint32_t>(o.tone_marks_ms);
+	config.tone_hz = o.tone_hz;
+	config.mixer = o.mixer ? static_cast<size_t>(*o.mixer - 1) : 0; // the plugin's default: track 1
+	return std::make_unique<ToneMarkWatcher>(config);
+}
+
+// Prints `MARK <capture_ms>` for each mark found since the last call (main thread: the audio thread only hands
+// them over).
+void print_marks(ToneMarkWatcher *watcher, std::vector<int64_t> &scratch)
+{
+	if (!watcher)
+		return;
+	scratch.clear();
+	watcher->take(scratch);
+	for (const int64_t capture_ms : scratch)
+		say("MARK " + std::to_string(capture_ms));
+}
+
 // Reads one command line from standard input without blocking longer than `timeout_ms`. It reads the descriptor
 // itself: std::cin would buffer every line of one read, and poll() cannot see lines left in that buffer, so a
 // second command sent together with the first would wait for more input.
@@ -262,6 +301,8 @@ int main(int argc, char **argv)
 	int exit_code = 0;
 	obs_output_t *output = nullptr;
 	obs_source_t *input = nullptr;
+	std::unique_ptr<ToneMarkWatcher> marks;
+	std::vector<int64_t> mark_lines;
 	do {
 		struct obs_audio_info audio = {};
 		audio.samples_per_sec = static_cast<uint32_t>(o.sample_rate);
@@ -318,6 +359,14 @@ int main(int argc, char **argv)
 			break;
 		}
 		obs_set_output_source(0, input);
+		if (o.tone_marks_ms > 0) {
+			marks = watch_tone_marks(o, input);
+			if (!marks) {
+				say("error: the test tone did not start");
+				exit_code = 1;
+				break;
+			}
+		}
 
 		obs_data_t *settings = output_settings(o);
 		output = obs_output_create("sse_audio_output", "sse-audio", settings, nullptr);
@@ -334,11 +383,13 @@ int main(int argc, char **argv)
 
 		const auto started = std::chrono::steady_clock::now();
 		while (!g_quit) {
+			print_marks(marks.get(), mark_lines);
 			if (o.duration_seconds > 0 && std::chrono::steady_clock::now() - started >=
 							      std::chrono::duration<double>(o.duration_seconds))
 				break;
 			std::string command;
-			if (!read_command(command, 100))
+			// With marks, a shorter wait: a MARK line follows its mark's block within a block and 20 ms.
+			if (!read_command(command, marks ? 20 : 100))
 				continue;
 			if (command == "quit") {
 				break;
@@ -359,6 +410,17 @@ int main(int argc, char **argv)
 	if (output) {
 		obs_output_stop(output);
 		obs_output_release(output);
+	}
+	if (marks) {
+		print_marks(marks.get(), mark_lines);
+		const ToneMarkWatcher::Figures f = marks->figures();
+		std::fprintf(
+			stderr,
+			"tone marks: %llu found, %llu missing between them, %llu not printed; at most %llu frames from "
+			"where their time stamps put them\n",
+			static_cast<unsigned long long>(f.found), static_cast<unsigned long long>(f.skipped),
+			static_cast<unsigned long long>(f.lost), static_cast<unsigned long long>(f.max_shift));
+		marks.reset();
 	}
 	obs_set_output_source(0, nullptr);
 	if (input)

@@ -43,6 +43,9 @@ std::string host_usage()
 	       "\n"
 	       "Audio (one of):\n"
 	       "  --tone HZ            a sine test tone (default: 440)\n"
+	       "  --tone-marks MS      every MS ms (at least 200) the tone plays twice its frequency for 100 ms and\n"
+	       "                       the host prints `MARK <ms>`: when the mark's first sample entered the\n"
+	       "                       output, on the clock of the stream's timing events (ms since the epoch)\n"
 	       "  --file PATH          an audio file, looped (needs OBS's obs-ffmpeg plugin)\n"
 	       "  --capture [DEVICE]   a PulseAudio source (needs OBS's linux-pulseaudio plugin; default: default)\n"
 	       "  --sample-rate HZ     OBS's audio rate: 48000 (default) or 44100\n"
@@ -107,6 +110,16 @@ std::optional<HostOptions> parse_host_options(int argc, char **argv, std::string
 				return std::nullopt;
 			}
 			o.input = AudioInput::Tone;
+		} else if (arg == "--tone-marks") {
+			std::optional<int> every;
+			if (!int_value(every))
+				return std::nullopt;
+			// A mark lasts 100 ms and needs tone before it to be told apart from the previous one.
+			if (*every < 200) {
+				error = "--tone-marks needs at least 200 ms between marks";
+				return std::nullopt;
+			}
+			o.tone_marks_ms = *every;
 		} else if (arg == "--file") {
 			const auto text = value();
 			if (!text)
@@ -209,6 +222,15 @@ std::optional<HostOptions> parse_host_options(int argc, char **argv, std::string
 			error = "unknown option " + arg;
 			return std::nullopt;
 		}
+	}
+	if (o.tone_marks_ms > 0 && o.input != AudioInput::Tone) {
+		error = "--tone-marks marks the test tone: it cannot go with --file or --capture";
+		return std::nullopt;
+	}
+	// The mark is twice the tone's frequency, which must stay below half the sample rate to be that tone.
+	if (o.tone_marks_ms > 0 && 4 * o.tone_hz >= o.sample_rate) {
+		error = "--tone-marks needs a tone below a quarter of the sample rate (its marks are twice the tone)";
+		return std::nullopt;
 	}
 	return o;
 }

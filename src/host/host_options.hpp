@@ -11,6 +11,9 @@ enum class AudioInput { Tone, File, Capture };
 struct HostOptions {
 	AudioInput input = AudioInput::Tone;
 	double tone_hz = 440.0;
+	// --tone-marks: every this many ms of the tone's sample clock, 100 ms at twice the frequency, each announced on
+	// standard output as `MARK <capture_ms>` (0: a plain tone). What a listener hears can then be timed.
+	int tone_marks_ms = 0;
 	std::string file;                       // --file: an audio file played in a loop by OBS's media source
 	std::string capture_device = "default"; // --capture: a PulseAudio source name
 	int sample_rate = 48000;

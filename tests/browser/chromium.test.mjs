@@ -8,21 +8,14 @@ import { after, before, test } from 'node:test';
 
 import { chromium } from 'playwright-core';
 
+import { CHROMIUM_ARGS } from './lib/browsers.mjs';
 import { freePort, Host, paths, sleep } from './lib/host.mjs';
+import { checkImpairedNetworks } from './lib/impaired-checks.mjs';
 import * as checks from './lib/player-checks.mjs';
 import { startPulse } from './lib/pulse.mjs';
 
 const EXECUTABLE = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = [
-	'--no-sandbox',
-	'--autoplay-policy=no-user-gesture-required',
-	'--disable-gpu',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync',
-	'--no-first-run',
-	'--disable-quic',
-];
+const ARGS = CHROMIUM_ARGS;
 const TEST = { timeout: 120000 };
 
 let pulse;
@@ -324,6 +317,11 @@ test('the key form speaks Chinese too', TEST, async () => {
 		await context.close();
 		await locked.stop();
 	}
+});
+
+test('through a cut, frozen, jittery and thin network: sound, delay and what the page says', { timeout: 300000 }, async () => {
+	// A browser of its own (audible: the ear listens), a host whose tone carries marks, the impairing proxy.
+	await checkImpairedNetworks('chromium');
 });
 
 test('no script errors on the page', () => {

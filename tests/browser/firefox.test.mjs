@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import puppeteer from 'puppeteer-core';
 
 import { freePort, Host, paths, sleep } from './lib/host.mjs';
+import { checkImpairedNetworks } from './lib/impaired-checks.mjs';
 import * as checks from './lib/player-checks.mjs';
 import { startPulse } from './lib/pulse.mjs';
 
@@ -97,6 +98,11 @@ test('plays through Media Source with MP3 in fragmented MP4', TEST, async () => 
 	await sleep(2000);
 	const figures = await checks.checkPlaysInRealTime(page, { seconds: 10 });
 	console.log(`# firefox mse (fmp4): first sound ${start.firstSoundMs} ms, ${JSON.stringify(figures)}`);
+});
+
+test('through a cut, frozen, jittery and thin network: sound, delay and what the page says', { timeout: 300000 }, async () => {
+	// A browser of its own (audible: the ear listens), a host whose tone carries marks, the impairing proxy.
+	await checkImpairedNetworks('firefox');
 });
 
 test('no script errors on the page', async () => {

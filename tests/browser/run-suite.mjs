@@ -1,7 +1,8 @@
-// Runs one browser suite (`node run-suite.mjs chromium|firefox`) after checking that what it needs is here: the
-// npm packages (`npm ci` in this folder), the browser, PulseAudio and the host. When something is missing it says
-// what and exits 77, which CTest reports as skipped, unless SSE_AUDIO_REQUIRE_BROWSER_TESTS=1 (scripts/test.sh
-// sets it), where a missing piece is a failure.
+// Runs one browser suite (`node run-suite.mjs chromium|firefox|webkit`) after checking that what it needs is here:
+// the npm packages (`npm ci` in this folder), the browser (for WebKit also its driver and GStreamer's PulseAudio
+// sink), PulseAudio, an X server (for the host, and for MiniBrowser, which has no headless mode) and the host. When
+// something is missing it says what and exits 77, which CTest reports as skipped, unless
+// SSE_AUDIO_REQUIRE_BROWSER_TESTS=1 (scripts/test.sh sets it), where a missing piece is a failure.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,6 +14,17 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const suites = {
 	chromium: { package: 'playwright-core', browser: process.env.CHROMIUM || '/usr/bin/chromium' },
 	firefox: { package: 'puppeteer-core', browser: process.env.FIREFOX || '/usr/bin/firefox-esr' },
+	// WebKitGTK's MiniBrowser under WebKitWebDriver, on a private Xvfb (lib/webkit-driver.mjs). It plays through
+	// GStreamer's pulsesink (gstreamer1.0-pulseaudio): without it WebKit finds no sound server.
+	webkit: {
+		package: 'selenium-webdriver',
+		browser: process.env.MINIBROWSER || '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
+		files: [
+			process.env.WEBKIT_WEBDRIVER || '/usr/bin/WebKitWebDriver',
+			'/usr/lib/x86_64-linux-gnu/gstreamer-1.0/libgstpulseaudio.so',
+		],
+		programs: ['Xvfb'],
+	},
 };
 
 const name = process.argv[2];
@@ -27,8 +39,15 @@ const missing = [];
 if (!fs.existsSync(path.join(here, 'node_modules', suite.package, 'package.json'))) {
 	missing.push(`${suite.package} (run npm ci in ${here})`);
 }
-if (!fs.existsSync(suite.browser)) {
-	missing.push(suite.browser);
+for (const file of [suite.browser, ...(suite.files ?? [])]) {
+	if (!fs.existsSync(file)) {
+		missing.push(file);
+	}
+}
+for (const program of suite.programs ?? []) {
+	if (!onPath(program)) {
+		missing.push(program);
+	}
 }
 if (!onPath('pulseaudio')) {
 	missing.push('pulseaudio');

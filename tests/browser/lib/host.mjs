@@ -36,7 +36,14 @@ export function freePort() {
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// How many MARK lines a Host keeps (`--tone-marks`: one line per mark, at most five a second).
+const KEPT_MARKS = 2000;
+
 export class Host {
+	// With `--tone-marks MS` in `args`: the capture times (ms since the epoch, the reference of the stream's timing
+	// events) of the tone's marks, oldest first, the last KEPT_MARKS of them. MARK lines go here only, not to
+	// waitForLine or output(): they come all the time and would bury the status lines.
+	marks = [];
 	#child = null;
 	#lines = [];
 	#next = 0; // first line not yet returned by waitForLine
@@ -70,8 +77,16 @@ export class Host {
 			pending += text;
 			let newline;
 			while ((newline = pending.indexOf('\n')) >= 0) {
-				this.#lines.push(pending.slice(0, newline));
+				const line = pending.slice(0, newline);
 				pending = pending.slice(newline + 1);
+				if (line.startsWith('MARK ')) {
+					this.marks.push(Number(line.slice(5)));
+					if (this.marks.length > KEPT_MARKS) {
+						this.marks.splice(0, this.marks.length - KEPT_MARKS);
+					}
+				} else {
+					this.#lines.push(line);
+				}
 			}
 			this.#wake();
 		});

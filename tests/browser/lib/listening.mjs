@@ -1,0 +1,108 @@
+// What a listener notices when the network between them and the server goes bad, measured the same way in every
+// browser suite and in bench/latency: the page plays through the impairing proxy (lib/impair-proxy.mjs), the ear
+// (lib/ear.mjs) hears the PulseAudio sink, and the host marks its tone (`--tone-marks`) so that the delay from OBS to
+// the ear is known without trusting the page. For one profile: the delay heard before (clean), during and after,
+// the share of time with sound and the silences while impaired, and what the page said meanwhile (its state, its
+// own delay figure, its underruns and stalls, its notices).
+
+import { heardDelays } from './ear.mjs';
+import { sleep } from './host.mjs';
+
+export const MARK_EVERY_MS = 3000; // the host's --tone-marks: longer than any delay paired by time
+const SAMPLE_EVERY_MS = 500;
+const BEFORE_MS = 6500; // clean network measured before the profile: two or three marks
+export const RECOVER_MS = 10000; // the delay must be back within this after the network is steady again
+const AFTER_MS = 6500; // clean network measured after that
+
+const median = (values) => {
+	const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+	return sorted.length ? sorted[Math.floor(sorted.length / 2)] : null;
+};
+const wallNow = () => performance.timeOrigin + performance.now();
+
+// Samples the page every SAMPLE_EVERY_MS for `ms`: its figures and what it shows.
+async function samplePage(page, ms) {
+	const samples = [];
+	const until = Date.now() + ms;
+	for (let i = 0; i < 1000 && Date.now() < until; i++) {
+		const s = await page.evaluate(() => ({
+			...window.sseAudio.stats,
+			notice: document.getElementById('notice').textContent,
+			shownState: document.getElementById('player').dataset.state,
+		}));
+		samples.push({ ...s, atMs: wallNow() });
+		await sleep(SAMPLE_EVERY_MS);
+	}
+	return samples;
+}
+
+// The heard delays of marks captured between two wall-clock times (heard up to 5 s later).
+function delaysBetween(host, ear, fromMs, toMs) {
+	const marks = host.marks.filter((ms) => ms >= fromMs && ms < toMs);
+	return heardDelays(marks, ear.marks({ fromMs, toMs: toMs + 5000 }));
+}
+
+// Plays `profile` (with `options`) for `seconds` on a page already playing through `proxy`, between clean spells.
+// Returns the figures; asserts nothing (the suites and the benchmark judge them).
+export async function listenThrough(page, { host, proxy, ear, profile, options = {}, seconds }) {
+	proxy.setProfile('clean');
+	const counters = { ...proxy.counters };
+	const beforeFrom = wallNow();
+	const beforeSamples = await samplePage(page, BEFORE_MS);
+	const startMs = wallNow();
+	const start = beforeSamples[beforeSamples.length - 1];
+	proxy.setProfile(profile, options);
+	const duringSamples = await samplePage(page, seconds * 1000);
+	const endMs = wallNow();
+	proxy.setProfile('clean');
+	await samplePage(page, RECOVER_MS);
+	const afterFrom = wallNow();
+	const afterSamples = await samplePage(page, AFTER_MS);
+	const end = afterSamples[afterSamples.length - 1];
+	const during = ear.heard({ fromMs: startMs, toMs: endMs });
+	const before = delaysBetween(host, ear, beforeFrom, startMs);
+	const duringDelays = delaysBetween(host, ear, startMs, endMs);
+	const after = delaysBetween(host, ear, afterFrom, wallNow() - 1000);
+	const marksSent = host.marks.filter((ms) => ms >= startMs && ms < endMs).length;
+	const pageDelay = (samples) => median(samples.map((s) => s.latencyMs));
+	// Played while nothing came out: the page read Live though the ear heard no sound for a whole sample period.
+	const liveWhileSilent = duringSamples.filter((s) => {
+		if (s.shownState !== 'live') {
+			return false;
+		}
+		const heard = ear.heard({ fromMs: s.atMs - SAMPLE_EVERY_MS, toMs: s.atMs });
+		return heard.heardShare === 0;
+	}).length;
+	return {
+		profile,
+		seconds,
+		heardShare: Number(during.heardShare.toFixed(4)),
+		gaps: during.gaps.length,
+		longestGapMs: Math.round(during.longestGapMs),
+		silenceMs: Math.round(during.gaps.reduce((sum, gap) => sum + gap.ms, 0)),
+		marksSent,
+		marksHeard: duringDelays.length,
+		heardDelayMs: { before: median(before), during: median(duringDelays), after: median(after) },
+		pageDelayMs: { before: pageDelay(beforeSamples), during: pageDelay(duringSamples), after: pageDelay(afterSamples) },
+		underruns: end.underruns - start.underruns,
+		stalls: end.stalls - start.stalls,
+		reconnects: end.reconnects - start.reconnects,
+		jumps: end.jumps - start.jumps,
+		targetBufferMs: { before: start.targetBufferMs, after: end.targetBufferMs },
+		slowLinkShown: duringSamples.some((s) => s.slowLink && s.notice.includes('too slow')),
+		liveWhileSilent,
+		path: end.path,
+		proxy: Object.fromEntries(Object.entries(proxy.counters).map(([key, value]) => [key, value - (counters[key] ?? 0)])),
+	};
+}
+
+// One line for the test log and the benchmark.
+export function describe(browser, f) {
+	const d = f.heardDelayMs;
+	const p = f.pageDelayMs;
+	return `${browser} ${f.profile}: heard ${(f.heardShare * 100).toFixed(1)} % (${f.gaps} silences, ${f.silenceMs} ms, ` +
+		`longest ${f.longestGapMs} ms), marks ${f.marksHeard}/${f.marksSent}, delay heard before/during/after ` +
+		`${d.before}/${d.during}/${d.after} ms (page ${p.before}/${p.during}/${p.after} ms), underruns ${f.underruns}, ` +
+		`stalls ${f.stalls}, reconnects ${f.reconnects}, target ${f.targetBufferMs.before}→${f.targetBufferMs.after} ms` +
+		`${f.slowLinkShown ? ', said the link is too slow' : ''}, Live while silent ${f.liveWhileSilent}`;
+}

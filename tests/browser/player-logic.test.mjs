@@ -1,0 +1,183 @@
+// The player's decisions that need no browser: whether an MP3 frame codes sound (real LAME frames from ffmpeg), how
+// the rate control plays off a backlog and takes back what a freeze added to its buffer, when a path counts as
+// giving no sound, and when a link counts as too slow. What a listener hears of them is checked in the browser
+// suites. Run by CTest (label `player`) or by hand: `node --test player-logic.test.mjs`.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+
+import { CATCH_UP_FROM_MS, MAX_CATCH_UP_RATE, MAX_RATE_CHANGE, RateController } from '../../data/web/latency.js';
+import { LinkWatch } from '../../data/web/link-watch.js';
+import { frameCarriesSound, readFrameHeader, splitFrames } from '../../data/web/mp3-frames.js';
+import { NO_SOUND_LIMIT_MS, SoundWatch } from '../../data/web/sound-watch.js';
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sse-audio-logic-'));
+process.on('exit', () => fs.rmSync(work, { recursive: true, force: true }));
+
+// Frames LAME makes of `source` (an ffmpeg lavfi source), bit reservoir off as the plugin encodes.
+function encode(name, source, { rate = 48000, channels = 2, kbps = 128 } = {}) {
+	const file = path.join(work, `${name}.mp3`);
+	execFileSync('ffmpeg', ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', source,
+		'-t', '1', '-ar', String(rate), '-ac', String(channels), '-c:a', 'libmp3lame', '-b:a', `${kbps}k`,
+		'-reservoir', '0', '-write_xing', '0', '-id3v2_version', '0', file]);
+	const bytes = new Uint8Array(fs.readFileSync(file));
+	const { frames } = splitFrames(bytes);
+	return frames.map(({ offset }) => frameCarriesSound(bytes, offset, readFrameHeader(bytes, offset)));
+}
+
+test('frames of digital silence code no sound; a quiet tone does, in every layout the plugin sends', () => {
+	for (const layout of [{}, { channels: 1 }, { rate: 44100 }, { rate: 24000, kbps: 32 }, { rate: 24000, channels: 1, kbps: 32 }]) {
+		const silent = encode('silence', 'anullsrc=channel_layout=stereo:sample_rate=48000', layout);
+		const quiet = encode('quiet', 'sine=frequency=440:sample_rate=48000,volume=-80dB', layout);
+		assert.ok(silent.length > 10 && quiet.length > 10, JSON.stringify(layout));
+		assert.ok(silent.every((audible) => !audible), `silence: ${silent} (${JSON.stringify(layout)})`);
+		// LAME's first frame holds its look-ahead (still silent); every later one holds the tone.
+		assert.ok(quiet.slice(2).every((audible) => audible), `-80 dB tone: ${quiet} (${JSON.stringify(layout)})`);
+	}
+});
+
+// Runs `controller` on a buffer that empties in real time at its rate and is refilled by `arrive(ms)` every
+// update of 100 ms; returns the buffer over time and the rates.
+function simulate(controller, startMs, updates, arriveMs = () => 100) {
+	let buffered = startMs;
+	const rates = [];
+	const buffers = [];
+	for (let i = 0; i < updates; i++) {
+		const { rate, jump } = controller.update(buffered);
+		assert.equal(jump, false, `no jump at update ${i} (${buffered} ms buffered)`);
+		rates.push(rate);
+		buffered = Math.max(0, buffered + arriveMs(i) - 100 * rate);
+		buffers.push(buffered);
+	}
+	return { rates, buffers };
+}
+
+test('a second of resumed audio is played off faster (at most 1.3x), back at the target within ~10 s, not dropped', () => {
+	const controller = new RateController(60, { adaptive: true });
+	const { rates, buffers } = simulate(controller, 1060, 120);
+	assert.ok(Math.max(...rates) <= MAX_CATCH_UP_RATE + 1e-9, `rates ${Math.max(...rates)}`);
+	assert.ok(Math.max(...rates) > 1 + MAX_RATE_CHANGE, 'faster than the drift control while catching up');
+	const back = buffers.findIndex((ms) => ms < 60 + CATCH_UP_FROM_MS);
+	assert.ok(back > 0 && back <= 80, `within ${CATCH_UP_FROM_MS} ms of the target after ${back / 10} s`);
+	assert.ok(Math.min(...buffers) > 20, `never ran dry while catching up (low ${Math.min(...buffers)} ms)`);
+	assert.ok(Math.abs(rates[rates.length - 1] - 1) <= MAX_RATE_CHANGE, `holding again: ${rates[rates.length - 1]}`);
+});
+
+test('a backlog larger than a catch-up can take (a tab that slept) is dropped with a jump', () => {
+	const controller = new RateController(60, { adaptive: true });
+	assert.equal(controller.update(5000).jump, true);
+});
+
+test('holding the buffer stays within the drift band: a small excess never speeds up beyond 5 %', () => {
+	const controller = new RateController(150, { adaptive: false });
+	const { rates } = simulate(controller, 150 + CATCH_UP_FROM_MS - 10, 100);
+	assert.ok(Math.max(...rates) <= 1 + MAX_RATE_CHANGE + 1e-9, `rates up to ${Math.max(...rates)}`);
+});
+
+test('raises made during a network freeze are taken back; those for late data stay', () => {
+	const controller = new RateController(60, { adaptive: true });
+	controller.onUnderrun(); // late data: stays
+	assert.equal(controller.targetMs, 100);
+	const freezeBegan = performance.now();
+	controller.onUnderrun(); // cooldown does not stop an underrun's raise
+	assert.equal(controller.targetMs, 140);
+	assert.equal(controller.forgiveSince(freezeBegan), true);
+	assert.equal(controller.targetMs, 100);
+	assert.equal(controller.forgiveSince(freezeBegan), false, 'nothing left to take back');
+});
+
+// A fake engine clock and analyser for SoundWatch, stepped by hand.
+function watched({ routed = true } = {}) {
+	const state = { time: 0, level: -Infinity };
+	const watch = new SoundWatch({ clock: () => state.time, level: routed ? () => state.level : () => null });
+	return { state, watch };
+}
+
+test('a path whose output stays silent while audible audio arrives fails after 2 s, not before', () => {
+	const { state, watch } = watched();
+	let now = 1000;
+	const verdicts = [];
+	for (let i = 0; i < 12; i++, now += 250) {
+		watch.onPush(true, now);
+		state.time += 0.25; // the clock runs, but nothing reaches the analyser
+		verdicts.push(watch.check(now));
+	}
+	const failedAt = verdicts.indexOf('failed');
+	assert.ok(failedAt * 250 >= NO_SOUND_LIMIT_MS && failedAt * 250 <= NO_SOUND_LIMIT_MS + 250, `${verdicts}`);
+	assert.equal(watch.moving, true);
+});
+
+test('a path that decodes nothing (its clock stands) fails; silence in the stream or no data does not', () => {
+	const standing = watched();
+	let now = 0;
+	let verdict;
+	for (let i = 0; i < 10; i++, now += 250) {
+		standing.watch.onPush(true, now);
+		verdict = standing.watch.check(now);
+	}
+	assert.equal(verdict, 'failed');
+	assert.equal(standing.watch.moving, false);
+
+	const silentStream = watched();
+	now = 0;
+	for (let i = 0; i < 40; i++, now += 250) {
+		silentStream.watch.onPush(false, now); // OBS sends silence: nothing to hear, the analyser is right
+		silentStream.state.time += 0.25;
+		verdict = silentStream.watch.check(now);
+	}
+	assert.equal(verdict, 'sounding');
+
+	const noData = watched();
+	now = 0;
+	for (let i = 0; i < 40; i++, now += 250) {
+		verdict = noData.watch.check(now); // a frozen network: nothing arrives, nothing plays
+	}
+	assert.equal(verdict, 'quiet');
+	assert.equal(noData.watch.sounding, false, 'not sounding, so the page does not read Live');
+});
+
+test('sound through the analyser, or a moving clock where the page has no analyser, is sounding', () => {
+	const routed = watched();
+	const unrouted = watched({ routed: false });
+	let now = 0;
+	for (let i = 0; i < 4; i++, now += 250) {
+		for (const { state, watch } of [routed, unrouted]) {
+			watch.onPush(true, now);
+			state.time += 0.25;
+			state.level = -20;
+			watch.check(now);
+		}
+	}
+	assert.equal(routed.watch.sounding, true);
+	assert.equal(unrouted.watch.sounding, true);
+});
+
+test('a thin link is reported after 3 s of arriving more than 0.8 s late; a 2.5 s freeze is not', () => {
+	const link = new LinkWatch();
+	let now = 0;
+	let capture = 0;
+	// 75 % of real time arrives: the lag grows by 250 ms a second
+	let slowAt = null;
+	for (let i = 0; i < 200 && slowAt === null; i++, now += 100) {
+		capture += 75;
+		link.onAudio(capture + 50);
+		if (link.check(now, now)) {
+			slowAt = now;
+		}
+	}
+	assert.ok(slowAt !== null && slowAt < 8000, `reported after ${slowAt} ms`);
+
+	const frozen = new LinkWatch();
+	now = 0;
+	for (let i = 0; i < 100; i++, now += 100) {
+		const freezing = i >= 30 && i < 55; // no data for 2.5 s, then all of it
+		if (!freezing) {
+			frozen.onAudio(now - 50);
+		}
+		assert.equal(frozen.check(now, now), false, `not slow at ${now} ms`);
+	}
+});
