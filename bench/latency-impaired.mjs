@@ -55,7 +55,7 @@ const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 const row = (r) => {
 	const d = r.heardDelayMs;
 	const p = r.pageDelayMs;
-	return `| ${r.browser} | ${r.profile} | ${r.path} | ${(r.heardShare * 100).toFixed(1)} % | ${r.gaps} (${r.silenceMs} ms, longest ${r.longestGapMs} ms) | ${r.marksHeard}/${r.marksSent} | ${r.underruns} / ${r.stalls} | ${d.before} / ${d.during} / ${d.after} | ${p.before} / ${p.during} / ${p.after} | ${r.targetBufferMs.before}→${r.targetBufferMs.after} | ${r.slowLinkShown ? 'yes' : 'no'} |`;
+	return `| ${r.browser} | ${r.profile} | ${r.path} | ${(r.heardShare * 100).toFixed(1)} % | ${r.gaps} (${r.silenceMs} ms, longest ${r.longestGapMs} ms) | ${r.marksHeard}/${r.marksSent} | ${r.underruns} / ${r.stalls} | ${d.before} / ${d.during} / ${d.after} | ${p.before} / ${p.during} / ${p.after} | ${r.pageErrorMs ?? '-'} | ${r.targetBufferMs.before}→${r.targetBufferMs.after} | ${r.slowLinkShown ? 'yes' : 'no'} |`;
 };
 const markdown = `# Player through bad networks (bench/latency --impaired)
 
@@ -68,12 +68,13 @@ playing into its own PulseAudio null sink, whose monitor the ear records. Each p
 - heard: share of 10 ms windows with sound at the sink while impaired; silences of 30 ms or more.
 - marks: marks captured while impaired that were heard (a dropped backlog loses marks).
 - delay heard: from a mark entering the plugin's output to its onset at the sink (median), before / during /
-  after; delay shown: the page's own figure (median) over the same spells.
+  after; delay shown: the page's own figure (median) over the same spells; shown − heard: for each mark heard in
+  the clean spell before, the page's figure when the ear heard it minus the delay heard (median).
 - Profiles: cut = every connection closed every 10 s; freeze = nothing delivered for 2.5 s every 10 s, then all
   of it; jitter = each chunk held 0–80 ms; thin = 17 kB/s, about 70 % of what the stream takes as SSE.
 
-| browser | profile | path | heard | silences | marks | underruns / stalls | delay heard (ms) | delay shown (ms) | buffer target (ms) | "too slow" shown |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| browser | profile | path | heard | silences | marks | underruns / stalls | delay heard (ms) | delay shown (ms) | shown − heard (ms) | buffer target (ms) | "too slow" shown |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${results.map(row).join('\n')}
 `;
 fs.mkdirSync(path.join(paths.repo, 'bench/results'), { recursive: true });

@@ -70,7 +70,7 @@ if ! firefox_suite; then
 fi
 rm -f "$firefox_log"
 
-echo "== browser tests (WebKitGTK, Safari's engine: MiniBrowser over WebKitWebDriver; fallback from its failing WebCodecs)"
+echo "== browser tests (WebKitGTK, Safari's engine: MiniBrowser over WebKitWebDriver; its Web Audio path, Media Source failover)"
 SSE_AUDIO_REQUIRE_BROWSER_TESTS=1 ctest --test-dir "$build" -R '^browser[.]webkit$' --output-on-failure
 
 echo "== relay tests (the plugin publishing to nginx + nchan from deploy/nginx, Redis, and the player page in Chromium)"

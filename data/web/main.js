@@ -1,5 +1,5 @@
 // The obs-sse-audio browser player: wires the transport (transport.js), a playback engine (mse-engine.js,
-// webcodecs-engine.js or element-engine.js), the delay measurement (latency.js), the audio graph and meter
+// pcm-engine.js or element-engine.js), the delay measurement (latency.js), the audio graph and meter
 // (output.js, meter.js) and the page (ui.js), and exposes read-only figures at window.sseAudio.stats.
 
 import { chooseLanguage, format, stringsFor } from './i18n.js';
@@ -7,12 +7,14 @@ import { CaptureTimeline, ClockSync, LOW_DELAY_TARGET_MS, TARGET_BUFFER_MS } fro
 import { LinkWatch } from './link-watch.js';
 import { LevelMeter } from './meter.js';
 import { splitFrames } from './mp3-frames.js';
+import { decodesWithWebAudio, decodesWithWebCodecs } from './codec-probes.js';
 import { mediaSourceKind, mediaSourceSupports, MseEngine } from './mse-engine.js';
 import { AudioOutput } from './output.js';
+import { PcmEngine } from './pcm-engine.js';
 import { SoundWatch } from './sound-watch.js';
 import { endpointsFor, SseTransport, StatusPoller } from './transport.js';
 import { PlayerView } from './ui.js';
-import { WebCodecsEngine, webCodecsSupported } from './webcodecs-engine.js';
+import { BATCH_MS } from './webaudio-decoder.js';
 import { ElementEngine, elementSupported } from './element-engine.js';
 
 const FIGURES_INTERVAL_MS = 250;
@@ -25,22 +27,30 @@ const FREEZE_GAP_MS = 800;
 const PATH_ERRORS = 4;
 const PATH_ERROR_WINDOW_MS = 30000;
 const STORAGE = { volume: 'obs-sse-audio.volume', muted: 'obs-sse-audio.muted' };
-export const PATHS = ['webcodecs', 'mse', 'managed', 'element'];
+export const PATHS = ['webcodecs', 'webaudio', 'mse', 'managed', 'element'];
+// The paths that decode to PCM and play it in the page's AudioWorklet (pcm-engine.js).
+const PCM_PATHS = ['webcodecs', 'webaudio'];
 
-// The ways this browser may play, best first: 'webcodecs' (lowest delay: the page's own AudioWorklet is the only
-// buffer), then Media Source ('mse', or 'managed' where only ManagedMediaSource takes MP3: iOS Safari), then
-// 'element' (the plain MP3 stream, seconds of delay). WebCodecs and AudioWorklet exist only in secure contexts
-// (https, or http on localhost), so a page opened at http://<LAN address> starts with Media Source. A path that
-// turns out to give no sound is left for the next one (see SoundWatch). `?engine=` on the page address puts the
-// path it names first (tests, troubleshooting) when this browser has it; `asked` in the result says when it has not.
+// The ways this browser may play, best first: 'webcodecs', then 'webaudio' (lowest delay: MP3 decoded in the page,
+// by WebCodecs or else by Web Audio's decodeAudioData, into the page's own AudioWorklet, the only buffer), then
+// Media Source ('mse', or 'managed' where only ManagedMediaSource takes MP3), then 'element' (the plain MP3 stream,
+// seconds of delay). What a browser really decodes is tried, not taken from what it claims (codec-probes.js).
+// WebCodecs and AudioWorklet exist only in secure contexts (https, or http on localhost), so a page opened at
+// http://<LAN address> starts with Media Source. An iPhone (ManagedMediaSource without MediaSource) starts with
+// it: iOS keeps a media element playing with the screen locked and suspends Web Audio. A path that turns out to give
+// no sound is left for the next one (see SoundWatch). `?engine=` on the page address puts the path it names first
+// (tests, troubleshooting) when this browser has it; `asked` in the result says when it has not.
 async function playbackPaths(audio, asked) {
 	const supported = {
-		webcodecs: await webCodecsSupported(),
+		webcodecs: await decodesWithWebCodecs(),
+		webaudio: await decodesWithWebAudio(),
 		mse: mediaSourceSupports('mse'),
 		managed: mediaSourceSupports('managed'),
 		element: elementSupported(audio),
 	};
-	const paths = ['webcodecs', mediaSourceKind(), 'element'].filter((path) => path && supported[path]);
+	const mediaSource = mediaSourceKind();
+	const order = mediaSource === 'managed' ? ['managed', ...PCM_PATHS] : [...PCM_PATHS, mediaSource];
+	const paths = [...order, 'element'].filter((path) => path && supported[path]);
 	if (!PATHS.includes(asked)) {
 		return { paths, missing: null };
 	}
@@ -81,6 +91,7 @@ class Player {
 	#exhausted = false; // every path failed: the page says so and stays on the last
 	#lastFailure = null; // why the page last left a path, for troubleshooting
 	#engineErrors = []; // performance.now() of the engine's recent errors
+	#lastEngineError = null;
 	#pipelineProbe = 0;
 	#pipelineMs = 0; // sound's way from an element's play head to the analyser (see #measurePipeline)
 	#output = null;
@@ -95,7 +106,8 @@ class Player {
 	#linkState = 'stopped'; // the transport's state (the element engine's own on the element path)
 	#clock = new ClockSync();
 	#timeline = new CaptureTimeline();
-	#counters = { eventsReceived: 0, bytesReceived: 0, reconnects: 0, underruns: 0, jumps: 0, stalls: 0, decodeErrors: 0 };
+	#counters = { eventsReceived: 0, bytesReceived: 0, reconnects: 0, underruns: 0, jumps: 0, stalls: 0, decodeErrors: 0,
+		engineRestarts: 0 };
 	#underrunTimes = []; // performance.now() of recent counted underruns, to take back those of a freeze
 	#lastAudioAt = 0;
 	#startedAt = 0;
@@ -160,7 +172,10 @@ class Player {
 			jumps: this.#counters.jumps + (engine ? engine.jumps : 0),
 			stalls: this.#counters.stalls, // network freezes (no data, then all of it): not the player's underruns
 			decodeErrors: this.#counters.decodeErrors,
+			engineRestarts: this.#counters.engineRestarts, // a dead media source replaced (see #restartEngine)
+			lastEngineError: this.#lastEngineError,
 			sounding: this.#watch ? this.#watch.sounding : false,
+			paths: [...this.#paths], // the path in use, then those left to fall back to
 			failedPaths: [...this.#failedPaths],
 			lastFailure: this.#lastFailure,
 			routed: this.#routed,
@@ -311,8 +326,8 @@ class Player {
 
 	#ensureOutput() {
 		if (!this.#output) {
-			// WebCodecs' sound is PCM at the stream's rate: run the graph at that rate so nothing resamples it.
-			const rate = this.#path === 'webcodecs' ? this.#server.sampleRate || 48000 : undefined;
+			// Decoded PCM is at the stream's rate: run the graph at that rate so nothing resamples it.
+			const rate = PCM_PATHS.includes(this.#path) ? this.#server.sampleRate || 48000 : undefined;
 			this.#output = new AudioOutput(rate);
 		}
 		this.#output.resume().catch(() => {});
@@ -345,7 +360,7 @@ class Player {
 		if (this.#routed) {
 			try {
 				const output = this.#ensureOutput();
-				if (path !== 'webcodecs') {
+				if (!PCM_PATHS.includes(path)) {
 					output.connectElement(this.#audio);
 				}
 			} catch {
@@ -356,8 +371,10 @@ class Player {
 		if (this.#routed) {
 			this.#meter.attach(this.#output);
 		}
-		if (path === 'webcodecs') {
-			this.#engine = new WebCodecsEngine(this.#output, hooks, this.#bufferFor(LOW_DELAY_TARGET_MS));
+		if (PCM_PATHS.includes(path)) {
+			// decodeAudioData works in batches: the buffer holds one batch more.
+			const targetMs = LOW_DELAY_TARGET_MS + (path === 'webaudio' ? BATCH_MS : 0);
+			this.#engine = new PcmEngine(this.#output, path, hooks, this.#bufferFor(targetMs));
 		} else if (path === 'element') {
 			this.#engine = new ElementEngine(this.#audio, this.#endpoints.mp3, hooks);
 		} else {
@@ -369,6 +386,7 @@ class Player {
 			clock: () => engine.currentTime,
 			level: this.#routed ? () => this.#output.levelDb() : () => null,
 		});
+		this.#showState(); // a fresh engine has given no sound yet: not Live until it does
 		return engine.start();
 	}
 
@@ -380,7 +398,7 @@ class Player {
 	#measurePipeline(engine) {
 		clearInterval(this.#pipelineProbe);
 		this.#pipelineMs = 0;
-		if (!this.#routed || this.#path === 'webcodecs') {
+		if (!this.#routed || PCM_PATHS.includes(this.#path)) {
 			return;
 		}
 		const began = performance.now();
@@ -431,7 +449,7 @@ class Player {
 		const failed = this.#path;
 		this.#lastFailure = `${failed}${this.#routed ? '' : ' (without Web Audio)'}: ${reason}`;
 		const strings = this.#strings;
-		if (this.#routed && this.#watch?.moving && failed !== 'webcodecs' && !this.#unrouted) {
+		if (this.#routed && this.#watch?.moving && !PCM_PATHS.includes(failed) && !this.#unrouted) {
 			this.#unrouted = true;
 			this.#audio = this.#view.replaceAudio();
 			this.#audio.addEventListener('pause', () => this.#onElementPaused());
@@ -479,13 +497,15 @@ class Player {
 			return;
 		}
 		const now = performance.now();
+		this.#lastEngineError = `${error?.name ?? ''} ${error?.message ?? error?.code ?? ''}`.trim();
 		this.#engineErrors = this.#engineErrors.filter((at) => now - at < PATH_ERROR_WINDOW_MS);
 		this.#engineErrors.push(now);
 		if (this.#engineErrors.length >= PATH_ERRORS) {
 			this.#engineErrors = [];
-			this.#fallBack(`failed ${PATH_ERRORS} times: ${error?.name ?? ''} ${error?.message ?? error?.code ?? ''}`.trim());
+			this.#fallBack(`failed ${PATH_ERRORS} times: ${this.#lastEngineError}`);
 			return;
 		}
+		this.#counters.engineRestarts++;
 		this.#view.setNotice('playback', this.#strings.notice.decodeFailed);
 		this.#retireEngine();
 		this.#play(this.#startEngine());
@@ -563,7 +583,7 @@ class Player {
 	// The element was paused from outside the page (OS controls): show it as stopped. The event arrives after the
 	// fact, so look at the element now: an engine restart has already resumed it.
 	#onElementPaused() {
-		if (this.#playing && this.#path !== 'webcodecs' && this.#audio.paused && !this.#audio.ended) {
+		if (this.#playing && !PCM_PATHS.includes(this.#path) && this.#audio.paused && !this.#audio.ended) {
 			this.stop();
 		}
 	}

@@ -1,4 +1,4 @@
-// AudioWorklet processor of the WebCodecs engine: plays decoded PCM chunks back to back, sample-exact (gapless).
+// AudioWorklet processor of the PCM engine (pcm-engine.js): plays decoded PCM chunks back to back, sample-exact (gapless).
 // Runs on the audio thread, so a busy page does not starve it. It owns the jitter buffer:
 // - starts once `target` ms are queued, dropping any older backlog (the join burst); restarts after running dry
 //   once `target` ms are queued again, keeping all of it: what arrives after a cut or a freeze is the audio the

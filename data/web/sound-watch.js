@@ -3,8 +3,8 @@
 // Web Audio can play in silence. The page must notice, say so and play another way, and must never show "Live"
 // while nothing comes out.
 //
-// Two signs of sound: the engine's play head moves, and (when the sound passes through the page's analyser) the
-// analyser sees something other than digital silence. The stream itself says whether there is anything to hear:
+// Two signs of sound: the analyser sees something other than digital silence (when the sound passes through the
+// page's analyser), or else the engine's play head moves. The stream itself says whether there is anything to hear:
 // frames that code no sound (mp3-frames.js) are what OBS sends when nothing is playing, and then a silent analyser
 // is right. A path fails when audible audio keeps arriving for NO_SOUND_LIMIT_MS and nothing comes out meanwhile.
 
@@ -64,8 +64,11 @@ export class SoundWatch {
 		this.#moving = moving;
 		const level = this.#level();
 		const audibleContent = now - this.#lastAudibleAt < CONTENT_LAG_MS;
-		const heard = level === null || level > SILENT_DB || !audibleContent;
-		this.#sounding = moving && heard;
+		// Sound at the analyser is sound, whatever the play head says (WebKitGTK's Media Source has been seen to stop
+		// updating currentTime while it played on); without an analyser, or while only silence was sent, a moving
+		// play head is the sign.
+		const analyserHears = level !== null && level > SILENT_DB;
+		this.#sounding = analyserHears || (moving && (level === null || !audibleContent));
 		const audibleArriving = now - this.#lastPushAt < ARRIVING_MS && now - this.#lastAudibleAt < ARRIVING_MS;
 		if (this.#sounding || !audibleArriving) {
 			this.#silentSince = null;

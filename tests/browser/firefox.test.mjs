@@ -8,19 +8,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import puppeteer from 'puppeteer-core';
-
+import { launchFirefox } from './lib/browsers.mjs';
 import { freePort, Host, paths, sleep } from './lib/host.mjs';
 import { checkImpairedNetworks } from './lib/impaired-checks.mjs';
 import * as checks from './lib/player-checks.mjs';
 import { startPulse } from './lib/pulse.mjs';
 
-const EXECUTABLE = process.env.FIREFOX || '/usr/bin/firefox-esr';
-
-function withoutDisplay(env) {
-	const { DISPLAY, WAYLAND_DISPLAY, ...rest } = env;
-	return rest;
-}
 const TEST = { timeout: 120000 };
 
 let pulse;
@@ -33,16 +26,7 @@ before(async () => {
 	pulse = await startPulse();
 	host = new Host({ port: await freePort(), title: 'Browser test tone (Firefox)' });
 	await host.start();
-	browser = await puppeteer.launch({
-		browser: 'firefox',
-		protocol: 'webDriverBiDi',
-		executablePath: EXECUTABLE,
-		headless: true,
-		// Headless Firefox needs no X display; keeping it off X rules the display out as a cause of the driver hang
-		// described in scripts/test.sh (it did not cure it).
-		env: withoutDisplay({ ...process.env, ...pulse.env }),
-		extraPrefsFirefox: { 'media.autoplay.default': 0, 'intl.accept_languages': 'en-US, en' },
-	});
+	browser = await launchFirefox(pulse);
 	const raw = await browser.newPage();
 	await raw.setViewport({ width: 480, height: 900 });
 	// Script errors are collected in the page itself: subscribing to Firefox's log over BiDi (page.on('pageerror'))

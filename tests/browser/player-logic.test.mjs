@@ -1,7 +1,7 @@
 // The player's decisions that need no browser: whether an MP3 frame codes sound (real LAME frames from ffmpeg), how
-// the rate control plays off a backlog and takes back what a freeze added to its buffer, when a path counts as
-// giving no sound, and when a link counts as too slow. What a listener hears of them is checked in the browser
-// suites. Run by CTest (label `player`) or by hand: `node --test player-logic.test.mjs`.
+// the rate control plays off a backlog and takes back what a freeze added to its buffer, how decodeAudioData batches
+// are primed and cut, when a path counts as giving no sound, and when a link counts as too slow. What a listener
+// hears of them is checked in the browser suites. Run by CTest (label `player`) or by hand: `node --test player-logic.test.mjs`.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -14,6 +14,7 @@ import { CATCH_UP_FROM_MS, MAX_CATCH_UP_RATE, MAX_RATE_CHANGE, RateController } 
 import { LinkWatch } from '../../data/web/link-watch.js';
 import { frameCarriesSound, readFrameHeader, splitFrames } from '../../data/web/mp3-frames.js';
 import { NO_SOUND_LIMIT_MS, SoundWatch } from '../../data/web/sound-watch.js';
+import { WebAudioDecoder } from '../../data/web/webaudio-decoder.js';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sse-audio-logic-'));
 process.on('exit', () => fs.rmSync(work, { recursive: true, force: true }));
@@ -154,6 +155,68 @@ test('sound through the analyser, or a moving clock where the page has no analys
 	}
 	assert.equal(routed.watch.sounding, true);
 	assert.equal(unrouted.watch.sounding, true);
+
+	// WebKitGTK's Media Source has stopped updating currentTime while it played on: the analyser decides.
+	const stuckClock = watched();
+	let verdict;
+	for (let i = 0; i < 12; i++, now += 250) {
+		stuckClock.watch.onPush(true, now);
+		stuckClock.state.level = -20;
+		verdict = stuckClock.watch.check(now);
+	}
+	assert.equal(verdict, 'sounding');
+});
+
+// A stand-in for an AudioContext's decodeAudioData: each MP3 frame of the file decodes to 1152 samples holding
+// that frame's number in the stream (frames are told apart by their bytes), after `delayMs`.
+function numberingContext(streamFrames, delayMs) {
+	const numbers = new Map(streamFrames.map((frame, i) => [Buffer.from(frame).toString('base64'), i]));
+	const files = [];
+	return {
+		files,
+		decodeAudioData: (buffer) => new Promise((resolve) => {
+			const bytes = new Uint8Array(buffer);
+			const found = splitFrames(bytes).frames.map(({ offset, length }) =>
+				numbers.get(Buffer.from(bytes.subarray(offset, offset + length)).toString('base64')));
+			files.push(found);
+			const planes = [0, 1].map(() => Float32Array.from({ length: found.length * 1152 }, (_, s) => found[Math.floor(s / 1152)]));
+			setTimeout(() => resolve({ length: planes[0].length, sampleRate: 48000, numberOfChannels: 2,
+				getChannelData: (ch) => planes[ch] }), delayMs);
+		}),
+	};
+}
+
+test('decodeAudioData in batches: each primed with the 4 frames before it, only its own samples played, in order', async () => {
+	const file = path.join(work, 'batches.mp3');
+	execFileSync('ffmpeg', ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i',
+		'sine=frequency=440:sample_rate=48000,aeval=val(0)*(1+t)/3', '-t', '1', '-ac', '2', '-c:a', 'libmp3lame',
+		'-b:a', '128k', '-write_xing', '0', '-id3v2_version', '0', file]);
+	const bytes = new Uint8Array(fs.readFileSync(file));
+	const frames = splitFrames(bytes).frames.map(({ offset, length }) => bytes.slice(offset, offset + length));
+	assert.equal(new Set(frames.map((frame) => Buffer.from(frame).toString('base64'))).size, frames.length);
+	const context = numberingContext(frames, 3);
+	const played = [];
+	const decoder = new WebAudioDecoder({ context, onDecoded: (pcm) => played.push(pcm), onError: assert.fail });
+	for (let i = 0; i < frames.length; i++) {
+		decoder.decode(frames[i], 1000 + i * 24); // one frame an event, as the plugin sends at 48 kHz
+		await new Promise((resolve) => setTimeout(resolve, i % 5 === 0 ? 4 : 0));
+	}
+	for (let i = 0; i < 100 && played.flatMap((pcm) => [...pcm.channels[0]]).length < (frames.length - 1) * 1152; i++) {
+		await new Promise((resolve) => setTimeout(resolve, 10));
+	}
+	const heard = played.flatMap((pcm) => [...pcm.channels[0]]);
+	const kept = Math.floor(heard.length / 1152);
+	assert.ok(kept >= frames.length - 1, `${kept} of ${frames.length} frames played (the last may wait for a batch)`);
+	assert.deepEqual(Array.from({ length: kept }, (_, i) => heard[i * 1152]), Array.from({ length: kept }, (_, i) => i),
+		'every frame once, in order');
+	assert.ok(played.length > 3 && played.length < frames.length, `${played.length} batches`);
+	for (const [i, found] of context.files.entries()) {
+		const first = (played[i].captureMs - 1000) / 24; // the batch's own first frame
+		const primer = Math.min(4, first);
+		assert.deepEqual(found, Array.from({ length: found.length }, (_, k) => first - primer + k),
+			`file ${i}: the ${primer} frames before frame ${first}, then the batch`);
+		assert.equal(played[i].channels[0].length, (found.length - primer) * 1152, `batch ${i}: only its own samples`);
+	}
 });
 
 test('a thin link is reported after 3 s of arriving more than 0.8 s late; a 2.5 s freeze is not', () => {

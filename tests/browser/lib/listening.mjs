@@ -5,7 +5,7 @@
 // the share of time with sound and the silences while impaired, and what the page said meanwhile (its state, its
 // own delay figure, its underruns and stalls, its notices).
 
-import { heardDelays } from './ear.mjs';
+import { heardDelays, pairMarks } from './ear.mjs';
 import { sleep } from './host.mjs';
 
 export const MARK_EVERY_MS = 3000; // the host's --tone-marks: longer than any delay paired by time
@@ -42,6 +42,19 @@ function delaysBetween(host, ear, fromMs, toMs) {
 	return heardDelays(marks, ear.marks({ fromMs, toMs: toMs + 5000 }));
 }
 
+// How far the page's own delay figure was from the delay heard, mark by mark: for each mark of `pairs` (pairMarks)
+// the page's figure sampled nearest to when the ear heard it (within one sample period), minus the heard delay. The
+// median, or null without a pair. Paired in time, so a delay that still settles is compared with itself.
+function pageErrorMs(pairs, samples) {
+	const errors = pairs.map(({ heardMs, delayMs }) => {
+		const nearest = samples.reduce((best, s) => (Math.abs(s.atMs - heardMs) < Math.abs(best.atMs - heardMs) ? s : best));
+		const close = Math.abs(nearest.atMs - heardMs) <= SAMPLE_EVERY_MS && Number.isFinite(nearest.latencyMs);
+		return close ? nearest.latencyMs - delayMs : NaN;
+	});
+	const error = median(errors);
+	return error === null ? null : Math.round(error);
+}
+
 // Plays `profile` (with `options`) for `seconds` on a page already playing through `proxy`, between clean spells.
 // Returns the figures; asserts nothing (the suites and the benchmark judge them).
 export async function listenThrough(page, { host, proxy, ear, profile, options = {}, seconds }) {
@@ -60,7 +73,9 @@ export async function listenThrough(page, { host, proxy, ear, profile, options =
 	const afterSamples = await samplePage(page, AFTER_MS);
 	const end = afterSamples[afterSamples.length - 1];
 	const during = ear.heard({ fromMs: startMs, toMs: endMs });
-	const before = delaysBetween(host, ear, beforeFrom, startMs);
+	const beforePairs = pairMarks(host.marks.filter((ms) => ms >= beforeFrom && ms < startMs),
+		ear.marks({ fromMs: beforeFrom, toMs: startMs + 5000 }));
+	const before = beforePairs.map((pair) => Math.round(pair.delayMs));
 	const duringDelays = delaysBetween(host, ear, startMs, endMs);
 	const after = delaysBetween(host, ear, afterFrom, wallNow() - 1000);
 	const marksSent = host.marks.filter((ms) => ms >= startMs && ms < endMs).length;
@@ -84,6 +99,7 @@ export async function listenThrough(page, { host, proxy, ear, profile, options =
 		marksHeard: duringDelays.length,
 		heardDelayMs: { before: median(before), during: median(duringDelays), after: median(after) },
 		pageDelayMs: { before: pageDelay(beforeSamples), during: pageDelay(duringSamples), after: pageDelay(afterSamples) },
+		pageErrorMs: pageErrorMs(beforePairs, [...beforeSamples, ...duringSamples]),
 		underruns: end.underruns - start.underruns,
 		stalls: end.stalls - start.stalls,
 		reconnects: end.reconnects - start.reconnects,
@@ -102,7 +118,8 @@ export function describe(browser, f) {
 	const p = f.pageDelayMs;
 	return `${browser} ${f.profile}: heard ${(f.heardShare * 100).toFixed(1)} % (${f.gaps} silences, ${f.silenceMs} ms, ` +
 		`longest ${f.longestGapMs} ms), marks ${f.marksHeard}/${f.marksSent}, delay heard before/during/after ` +
-		`${d.before}/${d.during}/${d.after} ms (page ${p.before}/${p.during}/${p.after} ms), underruns ${f.underruns}, ` +
+		`${d.before}/${d.during}/${d.after} ms (page ${p.before}/${p.during}/${p.after} ms; page − heard before, mark by mark: ` +
+		`${f.pageErrorMs} ms), underruns ${f.underruns}, ` +
 		`stalls ${f.stalls}, reconnects ${f.reconnects}, target ${f.targetBufferMs.before}→${f.targetBufferMs.after} ms` +
 		`${f.slowLinkShown ? ', said the link is too slow' : ''}, Live while silent ${f.liveWhileSilent}`;
 }
