@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build="${1:-build/ci}"
-version="$(sed -nE 's/^project\(obs-sse-audio VERSION ([0-9.]+).*/\1/p' CMakeLists.txt)"
+version="$(node -p 'require("./buildspec.json").version')"
 host="$build/src/host/obs-sse-audio-host"
 deb="obs-sse-audio_${version}_amd64.deb"
 txz="obs-sse-audio-${version}-linux-x86_64.tar.xz"

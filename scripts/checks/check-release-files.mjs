@@ -4,7 +4,7 @@
 //  - every `--preset NAME` in the workflows, scripts, .ci and the READMEs names a preset of the right kind in
 //    CMakePresets.json (`cmake --preset` a configure preset, `cmake --build --preset` a build preset, `ctest
 //    --preset` a test preset);
-//  - the version is one number: buildspec.json's "version" is CMakeLists.txt's project version, and the obs-deps
+//  - the version is one number: buildspec.json's "version", which CMakeLists.txt reads, and the obs-deps
 //    folders the presets put on CMAKE_PREFIX_PATH are the versions buildspec.json pins.
 // Usage: node scripts/checks/check-release-files.mjs   (after `npm ci` in scripts/checks). Exit 1 on any problem.
 import { readFileSync, readdirSync, existsSync } from "node:fs";
@@ -75,14 +75,13 @@ for (const b of presets.buildPresets ?? [])
 		problem("CMakePresets.json", `build preset ${b.name} names missing configure preset ${b.configurePreset}`);
 console.log(`presets: ${presetUses} uses of --preset in ${scanned.length} files checked`);
 
-// One version number.
-const cmakeVersion = /project\(\s*obs-sse-audio\s+VERSION\s+([0-9.]+)/.exec(
-	readFileSync(join(root, "CMakeLists.txt"), "utf8"),
-)?.[1];
+// One version number: buildspec.json's, which CMakeLists.txt reads; no version written anywhere else.
 const buildspec = JSON.parse(readFileSync(join(root, "buildspec.json"), "utf8"));
-if (!cmakeVersion) problem("CMakeLists.txt", "no project(obs-sse-audio VERSION x.y.z)");
-else if (buildspec.version !== cmakeVersion)
-	problem("buildspec.json", `version ${buildspec.version} is not the project version ${cmakeVersion}`);
+const cmakeLists = readFileSync(join(root, "CMakeLists.txt"), "utf8");
+if (!/^\d+\.\d+\.\d+$/.test(buildspec.version ?? "")) problem("buildspec.json", `version ${buildspec.version} is not x.y.z`);
+if (!/string\(JSON\s+(\w+)\s+GET\s+"\$\{_sse_buildspec\}"\s+version\)/.test(cmakeLists) ||
+	!/project\(\s*obs-sse-audio\s+VERSION\s+"\$\{_sse_version\}"/.test(cmakeLists))
+	problem("CMakeLists.txt", "the project version must be read from buildspec.json");
 for (const p of presets.configurePresets ?? []) {
 	const prefix = p.cacheVariables?.CMAKE_PREFIX_PATH ?? "";
 	for (const m of prefix.matchAll(/obs-deps-(qt6-)?([0-9-]+)-/g)) {
@@ -91,7 +90,7 @@ for (const p of presets.configurePresets ?? []) {
 			problem("CMakePresets.json", `preset ${p.name} uses obs-deps ${m[2]}, buildspec.json pins ${pinned}`);
 	}
 }
-console.log(`version: CMakeLists.txt ${cmakeVersion}, buildspec.json ${buildspec.version}`);
+console.log(`version: ${buildspec.version} (buildspec.json, read by CMakeLists.txt)`);
 
 if (problems.length > 0) {
 	console.error(problems.map((p) => `FAIL ${p}`).join("\n"));

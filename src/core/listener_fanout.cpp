@@ -83,10 +83,7 @@ void ListenerFanout::add(NewListener listener)
 			listener.on_end();
 		return;
 	}
-	{
-		std::lock_guard lock(inbox_mutex_);
-		inbox_.push_back(std::move(listener));
-	}
+	inbox_.push(std::move(listener));
 	wake();
 }
 
@@ -99,12 +96,7 @@ void ListenerFanout::stop()
 	if (hub_watcher_.joinable())
 		hub_watcher_.join();
 	// Listeners added while the thread was finishing: nobody will serve them.
-	std::vector<NewListener> late;
-	{
-		std::lock_guard lock(inbox_mutex_);
-		late.swap(inbox_);
-	}
-	for (auto &listener : late) {
+	for (auto &listener : inbox_.take()) {
 		net::close_socket(listener.sock);
 		if (listener.on_end)
 			listener.on_end();
@@ -125,7 +117,7 @@ FanoutStats ListenerFanout::stats() const
 
 void ListenerFanout::wake()
 {
-	wakeup_.signal();
+	poll_.wake();
 }
 
 // The hub has no callbacks (publishing must stay cheap for the encoder thread), so a small thread waits on it
@@ -145,13 +137,8 @@ void ListenerFanout::watch_hub()
 
 void ListenerFanout::adopt_new_listeners(std::vector<std::unique_ptr<Listener>> &listeners)
 {
-	std::vector<NewListener> incoming;
-	{
-		std::lock_guard lock(inbox_mutex_);
-		incoming.swap(inbox_);
-	}
 	const auto now = Clock::now();
-	for (auto &info : incoming) {
+	for (auto &info : inbox_.take()) {
 		auto listener = std::make_unique<Listener>();
 		info.sock = net::move_above(info.sock, kListenerDescriptorFloor);
 		net::set_non_blocking(info.sock);
@@ -297,26 +284,18 @@ void ListenerFanout::farewell(Listener &listener)
 void ListenerFanout::run()
 {
 	std::vector<std::unique_ptr<Listener>> listeners;
-	std::vector<net::PollFd> polled;
-	const size_t first = wakeup_.valid() ? 1 : 0;
 	while (!stopping_) {
 		adopt_new_listeners(listeners);
-		polled.clear();
-		if (wakeup_.valid())
-			polled.push_back(net::PollFd{wakeup_.fd(), POLLIN, 0});
+		poll_.clear();
 		for (const auto &listener : listeners)
-			polled.push_back(net::PollFd{listener->info.sock,
-						     static_cast<short>(POLLIN | (listener->blocked ? POLLOUT : 0)),
-						     0});
-		const int ready = net::poll_sockets(polled, kTickMs);
-		if (ready > 0 && first == 1 && (polled[0].revents & POLLIN) != 0)
-			wakeup_.drain();
+			poll_.add(listener->info.sock, static_cast<short>(POLLIN | (listener->blocked ? POLLOUT : 0)));
+		poll_.wait(kTickMs);
 		const auto now = Clock::now();
 		hub_newest_ = hub_->newest_id();
 		hub_closed_ = hub_->closed();
 		for (size_t i = 0; i < listeners.size(); i++) {
 			Listener &listener = *listeners[i];
-			const auto revents = i + first < polled.size() ? polled[i + first].revents : 0;
+			const auto revents = poll_.revents(i);
 			if ((revents & (POLLERR | POLLNVAL)) != 0) {
 				end(listener, EndReason::Left);
 				continue;

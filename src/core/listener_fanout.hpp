@@ -1,6 +1,8 @@
 #pragma once
 
+#include "inbox.hpp"
 #include "latency_histogram.hpp"
+#include "poll_set.hpp"
 #include "socket_io.hpp"
 #include "stream_hub.hpp"
 
@@ -9,7 +11,6 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -91,10 +92,9 @@ private:
 	std::string heartbeat_;
 	std::string stopped_;
 
-	std::mutex inbox_mutex_;
-	std::vector<NewListener> inbox_;
+	Inbox<NewListener> inbox_;
 	std::atomic<bool> stopping_{false};
-	net::PollWakeup wakeup_;
+	net::PollSet poll_;
 	std::thread thread_;
 	std::thread hub_watcher_;
 	// The hub's state as the fan-out thread last saw it (that thread only).

@@ -99,6 +99,20 @@ std::vector<std::string> listener_hosts(const std::string &bind_address, const s
 	return {bind_address};
 }
 
+std::vector<std::string> listener_urls(const StreamSettings &settings, const std::vector<std::string> &hosts)
+{
+	std::vector<std::string> urls;
+	const std::string key = settings.access_key.empty() ? "" : "?key=" + settings.access_key;
+	if (!settings.public_url.empty()) {
+		const std::string &url = settings.public_url;
+		const size_t path = url.find('/', url.find("//") + 2);
+		urls.push_back(url + (path == std::string::npos ? "/" : "") + key);
+	}
+	for (const auto &host : hosts)
+		urls.push_back(listener_url(host, settings.port, settings.access_key));
+	return urls;
+}
+
 std::string listener_url(const std::string &host, int port, const std::string &access_key)
 {
 	const bool ipv6 = host.find(':') != std::string::npos;

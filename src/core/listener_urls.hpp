@@ -1,5 +1,7 @@
 #pragma once
 
+#include "stream_settings.hpp"
+
 #include <string>
 #include <vector>
 
@@ -16,5 +18,10 @@ std::vector<std::string> listener_hosts(const std::string &bind_address, const s
 // http://host:port/ with `?key=` when an access key is set (the key holds only URL-safe characters, see
 // validate_settings). IPv6 hosts are bracketed.
 std::string listener_url(const std::string &host, int port, const std::string &access_key);
+
+// Every address to hand listeners: the public one first when set (`public_url`, a reverse proxy or a port forward;
+// a `/` is added when it has no path), then this machine's `hosts` (listener_hosts); each with `?key=` when an
+// access key is set.
+std::vector<std::string> listener_urls(const StreamSettings &settings, const std::vector<std::string> &hosts);
 
 } // namespace sse_audio

@@ -1,5 +1,6 @@
 #include "relay_publisher.hpp"
 
+#include "player_status.hpp"
 #include "thread_name.hpp"
 #include "wall_clock.hpp"
 
@@ -193,19 +194,11 @@ void RelayPublisher::publish_status(bool running)
 		subscribers = stats_.subscribers;
 	}
 	// The fields of the plugin's own /status.json that the player reads (docs/protocol.md), for nginx to serve.
-	const nlohmann::json doc = {
-		{"version", config_.version},
-		{"title", config_.title},
-		{"running", running},
-		{"relay", true},
-		{"server_time_ms", wall_clock_ms()},
-		{"sample_rate", config_.sample_rate},
-		{"bitrate_kbps", config_.bitrate_kbps},
-		{"channels", 2},
-		{"listeners", {{"now", subscribers}}},
-	};
+	nlohmann::json doc = player_status_json({config_.version, config_.title, running, wall_clock_ms(),
+						 config_.sample_rate, config_.bitrate_kbps, subscribers});
+	doc["relay"] = true;
 	// Best effort: a failure is counted and shown like any other, and the next document is due soon anyway.
-	post(status_path_, {}, doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
+	post(status_path_, {}, dump_document(doc), "application/json");
 }
 
 void RelayPublisher::record_failure(const std::string &error)

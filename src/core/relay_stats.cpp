@@ -1,5 +1,7 @@
 #include "relay_stats.hpp"
 
+#include "player_status.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace sse_audio {
@@ -30,9 +32,9 @@ const char *relay_state_name(RelayStats::State state)
 	return "off";
 }
 
-std::string relay_status_json(const RelayStats &s)
+nlohmann::json relay_status(const RelayStats &s)
 {
-	const nlohmann::json doc = {
+	return {
 		{"state", relay_state_name(s.state)},
 		{"url", s.url},
 		{"events_relayed", s.events_relayed},
@@ -45,7 +47,11 @@ std::string relay_status_json(const RelayStats &s)
 		{"last_error_ms", s.last_error_ms},
 		{"delay_ms", summary_json(s.delay_ms)},
 	};
-	return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string relay_status_json(const RelayStats &s)
+{
+	return dump_document(relay_status(s));
 }
 
 } // namespace sse_audio

@@ -2,6 +2,8 @@
 
 #include "latency_histogram.hpp"
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <cstdint>
 #include <string>
 
@@ -25,7 +27,8 @@ struct RelayStats {
 
 const char *relay_state_name(RelayStats::State state);
 
-// The `relay` object of /status.json, as JSON text (an object).
+// The `relay` object of /status.json; as JSON text for obs-websocket's answers.
+nlohmann::json relay_status(const RelayStats &stats);
 std::string relay_status_json(const RelayStats &stats);
 
 } // namespace sse_audio

@@ -61,7 +61,7 @@ std::string refusal_response(int status, const char *reason)
 	if (status == 405)
 		response += "Allow: GET, HEAD\r\n";
 	if (status == 503)
-		response += "Retry-After: 5\r\n";
+		response += "Retry-After: " + std::to_string(kRetryAfterSeconds) + "\r\n";
 	response += "Content-Type: text/plain; charset=utf-8\r\nContent-Length: " + std::to_string(body.size()) +
 		    "\r\nConnection: close\r\n\r\n" + body;
 	return response;
@@ -94,7 +94,7 @@ RequestGate::~RequestGate()
 
 void RequestGate::wake()
 {
-	wakeup_.signal();
+	poll_.wake();
 }
 
 void RequestGate::add(socket_t sock, std::string received, bool kept_alive)
@@ -112,10 +112,7 @@ void RequestGate::add(socket_t sock, std::string received, bool kept_alive)
 		net::close_socket(sock);
 		return;
 	}
-	{
-		std::lock_guard lock(inbox_mutex_);
-		inbox_.push_back(std::move(waiting));
-	}
+	inbox_.push(std::move(waiting));
 	wake();
 }
 
@@ -125,10 +122,8 @@ void RequestGate::stop()
 	wake();
 	if (thread_.joinable())
 		thread_.join();
-	std::lock_guard lock(inbox_mutex_);
-	for (auto &waiting : inbox_)
+	for (auto &waiting : inbox_.take())
 		net::close_socket(waiting.sock);
-	inbox_.clear();
 }
 
 void RequestGate::answer_and_close(Waiting &waiting, int status, const char *reason)
@@ -266,29 +261,18 @@ void RequestGate::run()
 			return true;
 		});
 	};
-	std::vector<net::PollFd> polled;
-	const size_t first = wakeup_.valid() ? 1 : 0;
 	while (!stopping_) {
-		{
-			std::lock_guard lock(inbox_mutex_);
-			for (auto &incoming : inbox_)
-				admit(waiting, std::move(incoming));
-			inbox_.clear();
-		}
+		for (auto &incoming : inbox_.take())
+			admit(waiting, std::move(incoming));
 		forget_gone();
-		polled.clear();
-		if (wakeup_.valid())
-			polled.push_back(net::PollFd{wakeup_.fd(), POLLIN, 0});
+		poll_.clear();
 		for (const auto &w : waiting)
-			polled.push_back(net::PollFd{w.sock, static_cast<short>(w.held ? 0 : POLLIN), 0});
-		const int ready = net::poll_sockets(polled, kTickMs);
-		if (ready > 0 && first == 1 && (polled[0].revents & POLLIN) != 0)
-			wakeup_.drain();
+			poll_.add(w.sock, static_cast<short>(w.held ? 0 : POLLIN));
+		poll_.wait(kTickMs);
 		const auto now = Clock::now();
 		for (size_t i = 0; i < waiting.size(); i++) {
 			Waiting &w = waiting[i];
-			if ((polled[i + first].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) != 0 &&
-			    !on_readable(w))
+			if ((poll_.revents(i) & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) != 0 && !on_readable(w))
 				continue;
 			if (w.held && !w.gone && !offer(w))
 				continue;

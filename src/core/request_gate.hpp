@@ -1,5 +1,7 @@
 #pragma once
 
+#include "inbox.hpp"
+#include "poll_set.hpp"
 #include "request_head.hpp"
 #include "socket_io.hpp"
 
@@ -7,7 +9,6 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -83,18 +84,20 @@ private:
 
 	RequestGateLimits limits_;
 	Dispatch dispatch_;
-	std::mutex inbox_mutex_;
-	std::vector<Waiting> inbox_;
+	Inbox<Waiting> inbox_;
 	std::atomic<bool> stopping_{false};
 	std::atomic<uint64_t> refused_{0};
 	std::atomic<uint64_t> evicted_{0};
 	std::unordered_map<std::string, size_t> per_address_; // gate thread only: waiting connections by address
-	net::PollWakeup wakeup_;
+	net::PollSet poll_;
 	std::thread thread_;
 };
 
 // The reason phrase for the statuses this server sends ("Not Found"); a generic one for others.
 const char *http_status_text(int status);
+
+// How long a client refused for being one too many (503, 429) is asked to wait before it tries again.
+inline constexpr int kRetryAfterSeconds = 5;
 
 // The whole response for a request the server refuses before routing it (also used for 503 when full).
 std::string refusal_response(int status, const char *reason);

@@ -1,6 +1,7 @@
 #include "stream_server.hpp"
 
 #include "listener_admission.hpp"
+#include "player_status.hpp"
 #include "request_gate.hpp"
 #include "request_head.hpp"
 #include "sse_format.hpp"
@@ -12,6 +13,7 @@
 
 #include <cerrno>
 #include <system_error>
+#include <utility>
 
 #ifndef _WIN32
 #include <sys/socket.h>
@@ -21,7 +23,6 @@ namespace sse_audio {
 
 namespace {
 
-constexpr int kRetryAfterSeconds = 5;
 // Request bodies: nothing here takes one, so anything more than a little is refused with 413.
 constexpr size_t kMaxPayloadBytes = 4096;
 
@@ -35,12 +36,30 @@ void set_allow_origin(httplib::Response &res, const std::string &allow_origin)
 		res.set_header("Vary", "Origin");
 }
 
-void set_stream_headers(httplib::Response &res, const std::string &allow_origin)
+// The header fields of a stream response, in one list for both ways one is written: by httplib (a HEAD request)
+// and as raw bytes by the fan-out (stream_response_head).
+std::vector<std::pair<std::string, std::string>> stream_header_fields(ListenerKind kind,
+								      const std::string &allow_origin)
 {
-	res.set_header("Cache-Control", "no-cache, no-store");
-	// Tell nginx and similar proxies not to buffer: a buffered event stream is a delayed one.
-	res.set_header("X-Accel-Buffering", "no");
-	set_allow_origin(res, allow_origin);
+	std::vector<std::pair<std::string, std::string>> fields = {
+		{"Content-Type", kind == ListenerKind::Sse ? "text/event-stream; charset=utf-8" : "audio/mpeg"},
+		{"Cache-Control", "no-cache, no-store"},
+		// Tell nginx and similar proxies not to buffer: a buffered event stream is a delayed one.
+		{"X-Accel-Buffering", "no"},
+		{"X-Content-Type-Options", "nosniff"},
+	};
+	if (!allow_origin.empty()) {
+		fields.emplace_back("Access-Control-Allow-Origin", allow_origin);
+		if (allow_origin != "*")
+			fields.emplace_back("Vary", "Origin");
+	}
+	return fields;
+}
+
+void set_stream_headers(httplib::Response &res, ListenerKind kind, const std::string &allow_origin)
+{
+	for (const auto &[name, value] : stream_header_fields(kind, allow_origin))
+		res.set_header(name, value);
 }
 
 // The head of a stream response, written by the fan-out. The body runs until the connection closes (no chunked
@@ -48,15 +67,9 @@ void set_stream_headers(httplib::Response &res, const std::string &allow_origin)
 std::string stream_response_head(ListenerKind kind, const std::string &allow_origin)
 {
 	std::string head = "HTTP/1.1 200 OK\r\n";
-	head += kind == ListenerKind::Sse ? "Content-Type: text/event-stream; charset=utf-8\r\n"
-					  : "Content-Type: audio/mpeg\r\n";
-	head += "Cache-Control: no-cache, no-store\r\n"
-		"X-Accel-Buffering: no\r\n";
-	if (!allow_origin.empty())
-		head += "Access-Control-Allow-Origin: " + allow_origin + "\r\n" +
-			(allow_origin == "*" ? "" : "Vary: Origin\r\n");
-	head += "X-Content-Type-Options: nosniff\r\n"
-		"Connection: close\r\n\r\n";
+	for (const auto &[name, value] : stream_header_fields(kind, allow_origin))
+		head.append(name).append(": ").append(value).append("\r\n");
+	head += "Connection: close\r\n\r\n";
 	return head;
 }
 
@@ -262,8 +275,7 @@ void StreamServer::handle_stream(const httplib::Request &req, httplib::Response 
 	if (!admit_key(req, res))
 		return;
 	const std::string allowed_origin = allow_origin(req);
-	set_stream_headers(res, allowed_origin);
-	res.set_header("Content-Type", kind == ListenerKind::Sse ? "text/event-stream" : "audio/mpeg");
+	set_stream_headers(res, kind, allowed_origin);
 	if (req.method == "HEAD")
 		return; // the head of a stream, without taking a listener's place
 	switch (admission_->admit(req.remote_addr)) {
@@ -346,24 +358,17 @@ std::string StreamServer::status_json() const
 	const ServerStats server = stats();
 	const ChannelStats channel = channel_stats_ ? channel_stats_() : ChannelStats{};
 	const int64_t now = wall_clock_ms();
-	nlohmann::json doc = {
-		{"version", config_.version},
-		{"title", config_.title},
-		{"running", server.running && !channel.failed},
-		{"uptime_seconds", server.running ? double(now - server.started_ms) / 1000.0 : 0.0},
-		{"server_time_ms", now},
-		{"sample_rate", channel.sample_rate},
-		{"bitrate_kbps", channel.bitrate_kbps},
-		{"channels", 2},
-		{"listeners",
-		 {{"now", server.listeners_now},
-		  {"peak", server.listeners_peak},
-		  {"sse", server.sse_listeners},
-		  {"mp3", server.mp3_listeners},
-		  {"max", config_.max_listeners},
-		  {"max_per_address", config_.max_listeners_per_address},
-		  {"connections_total", server.connections_total},
-		  {"left", server.listeners_left}}},
+	nlohmann::json doc = player_status_json({config_.version, config_.title, server.running && !channel.failed, now,
+						 channel.sample_rate, channel.bitrate_kbps, server.listeners_now});
+	doc["uptime_seconds"] = server.running ? double(now - server.started_ms) / 1000.0 : 0.0;
+	doc["listeners"].update(nlohmann::json{{"peak", server.listeners_peak},
+					       {"sse", server.sse_listeners},
+					       {"mp3", server.mp3_listeners},
+					       {"max", config_.max_listeners},
+					       {"max_per_address", config_.max_listeners_per_address},
+					       {"connections_total", server.connections_total},
+					       {"left", server.listeners_left}});
+	doc.update(nlohmann::json{
 		{"events",
 		 {{"published", channel.events_published},
 		  {"sent", server.events_sent},
@@ -390,14 +395,10 @@ std::string StreamServer::status_json() const
 		  {"send_delay_ms", to_json(server.send_delay_ms)}}},
 		{"access_key_required", !config_.access_key.empty()},
 		{"error", channel.failed ? nlohmann::json(channel.error) : nlohmann::json(nullptr)},
-	};
-	if (const auto relay = relay_stats_ ? relay_stats_() : std::nullopt) {
-		auto parsed = nlohmann::json::parse(relay_status_json(*relay), nullptr, false);
-		if (!parsed.is_discarded())
-			doc["relay"] = std::move(parsed);
-	}
-	// Replace, not throw, should a string ever hold bad UTF-8 (settings validation refuses it for the title).
-	return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+	});
+	if (const auto relay = relay_stats_ ? relay_stats_() : std::nullopt)
+		doc["relay"] = relay_status(*relay);
+	return dump_document(doc);
 }
 
 } // namespace sse_audio

@@ -69,6 +69,26 @@ bool is_display_text(const std::string &text)
 	return true;
 }
 
+// An address to hand listeners: http(s)://host[:port][/path], printable ASCII without spaces, quotes or angle
+// brackets (it is shown, put in a QR code and has `?key=` appended, so it may hold no query or fragment).
+bool is_public_url(const std::string &url)
+{
+	if (url.size() > StreamSettings::kMaxPublicUrlBytes)
+		return false;
+	size_t host = 0;
+	if (url.rfind("https://", 0) == 0)
+		host = 8;
+	else if (url.rfind("http://", 0) == 0)
+		host = 7;
+	else
+		return false;
+	if (host >= url.size() || url[host] == '/' || url[host] == ':')
+		return false;
+	return std::all_of(url.begin(), url.end(), [](char c) {
+		return c > 0x20 && c < 0x7F && c != '?' && c != '#' && c != '"' && c != '<' && c != '>' && c != '\\';
+	});
+}
+
 } // namespace
 
 bool is_ip_address(const std::string &text)
@@ -132,6 +152,12 @@ std::vector<SettingsProblem> validate_settings(const StreamSettings &s)
 				    "relay URL or serve listeners"});
 	if (auto origins = OriginPolicy::parse(s.allowed_origins); !origins)
 		problems.push_back({"allowed_origins", origins.error()});
+	if (!s.public_url.empty() && !is_public_url(s.public_url))
+		problems.push_back({"public_url", "Public address must be an http:// or https:// address of at most " +
+							  std::to_string(StreamSettings::kMaxPublicUrlBytes) +
+							  " characters without spaces, a query or a fragment, such as "
+							  "https://radio.example.org/ (got \"" +
+							  s.public_url + "\")"});
 	return problems;
 }
 

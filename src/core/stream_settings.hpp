@@ -22,6 +22,7 @@ struct StreamSettings {
 	static constexpr int kMaxListenersPerAddressLimit = 1000;
 	static constexpr int kMixerTracks = 6;
 	static constexpr size_t kMaxTitleBytes = 200;
+	static constexpr size_t kMaxPublicUrlBytes = 512;
 
 	int port = kDefaultPort;
 	int bitrate_kbps = kDefaultBitrate;
@@ -44,6 +45,12 @@ struct StreamSettings {
 	// Pages of other origins that may read the streams and the status (OriginPolicy): empty = the server's own
 	// origin only; a list of origins; `*` = any page and any Host name.
 	std::string allowed_origins;
+
+	// The address listeners use when the stream reaches them through a reverse proxy or a port forward
+	// (https://radio.example.org/): handed out first, before this computer's own addresses; empty = none.
+	std::string public_url;
+
+	bool operator==(const StreamSettings &) const = default;
 };
 
 // One refused field and why; `field` is the settings key (`port`, `bitrate`, ...).

@@ -2,8 +2,9 @@
 // (a test tone, a file or a capture device), starts the output and prints the listener URL. The README's run
 // command uses it on machines without a desktop, and the integration tests drive the real plugin through it.
 
-#include <obs.h>
 #include <obs-module.h>
+#include <obs.h>
+#include <obs.hpp>
 #include <util/platform.h>
 
 #include "host_options.hpp"
@@ -22,8 +23,10 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
+#include <variant>
 #include <vector>
 
 using namespace sse_audio::host;
@@ -110,7 +113,7 @@ FoundModule find_installed_module()
 
 obs_source_t *create_input(const HostOptions &o)
 {
-	obs_data_t *settings = obs_data_create();
+	const OBSDataAutoRelease settings = obs_data_create();
 	obs_source_t *source = nullptr;
 	switch (o.input) {
 	case AudioInput::Tone:
@@ -134,54 +137,35 @@ obs_source_t *create_input(const HostOptions &o)
 		}
 		break;
 	}
-	obs_data_release(settings);
 	return source;
 }
 
+// The output's settings from the command line (the flags of setting_fields()); the rest keep the plugin's defaults.
 obs_data_t *output_settings(const HostOptions &o)
 {
 	obs_data_t *s = obs_data_create();
-	if (o.port)
-		obs_data_set_int(s, "port", *o.port);
-	if (o.bitrate)
-		obs_data_set_int(s, "bitrate", *o.bitrate);
-	if (o.timeout)
-		obs_data_set_int(s, "timeout", *o.timeout);
-	if (o.mixer)
-		obs_data_set_int(s, "mixer", *o.mixer - 1);
-	if (o.max_listeners)
-		obs_data_set_int(s, "max_listeners", *o.max_listeners);
-	if (o.bind_address)
-		obs_data_set_string(s, "bind_address", o.bind_address->c_str());
-	if (o.access_key)
-		obs_data_set_string(s, "access_key", o.access_key->c_str());
-	if (o.title)
-		obs_data_set_string(s, "title", o.title->c_str());
-	if (o.max_listeners_per_address)
-		obs_data_set_int(s, "max_listeners_per_address", *o.max_listeners_per_address);
-	if (o.relay_url)
-		obs_data_set_string(s, "relay_url", o.relay_url->c_str());
-	if (o.allowed_origins)
-		obs_data_set_string(s, "allowed_origins", o.allowed_origins->c_str());
-	if (o.relay_key)
-		obs_data_set_string(s, "relay_key", o.relay_key->c_str());
-	if (o.serve_listeners)
-		obs_data_set_bool(s, "serve_listeners", *o.serve_listeners);
+	for (const auto &[key, value] : o.output_settings) {
+		if (const auto *number = std::get_if<long long>(&value))
+			obs_data_set_int(s, key.c_str(), *number);
+		else if (const auto *text = std::get_if<std::string>(&value))
+			obs_data_set_string(s, key.c_str(), text->c_str());
+		else
+			obs_data_set_bool(s, key.c_str(), std::get<bool>(value));
+	}
 	return s;
 }
 
 bool start_output(obs_output_t *output)
 {
 	if (obs_output_start(output)) {
-		obs_data_t *s = obs_output_get_settings(output);
+		const OBSDataAutoRelease s = obs_output_get_settings(output);
 		std::string host = obs_data_get_string(s, "bind_address");
 		if (host == "0.0.0.0" || host == "::")
 			host = "127.0.0.1";
 		else if (host.find(':') != std::string::npos)
 			host = "[" + host + "]";
 		const auto port = obs_data_get_int(s, "port");
-		std::string key = obs_data_get_string(s, "access_key");
-		obs_data_release(s);
+		const std::string key = obs_data_get_string(s, "access_key");
 		const std::string url = "http://" + host + ":" + std::to_string(port) + "/";
 		say("listening: " + url + (key.empty() ? "" : "?key=" + key));
 		say("stream: " + url + "stream.mp3" + (key.empty() ? "" : "?key=" + key));
@@ -211,20 +195,8 @@ std::unique_ptr<ToneMarkWatcher> watch_tone_marks(const HostOptions &o, obs_sour
 	config.sample_rate = audio.samples_per_sec;
 	config.every_ms = static_cast<uint32_t>(o.tone_marks_ms);
 	config.tone_hz = o.tone_hz;
-	config.mixer = o.mixer ? static_cast<size_t>(*o.mixer - 1) : 0; // the plugin's default: track 1
+	config.mixer = output_mixer(o);
 	return std::make_unique<ToneMarkWatcher>(config);
-}
-
-// Prints `MARK <capture_ms>` for each mark found since the last call (main thread: the audio thread only hands
-// them over).
-void print_marks(ToneMarkWatcher *watcher, std::vector<int64_t> &scratch)
-{
-	if (!watcher)
-		return;
-	scratch.clear();
-	watcher->take(scratch);
-	for (const int64_t capture_ms : scratch)
-		say("MARK " + std::to_string(capture_ms));
 }
 
 // Reads one command line from standard input without blocking longer than `timeout_ms`. It reads the descriptor
@@ -267,6 +239,214 @@ bool read_command(std::string &line, int timeout_ms)
 	return take_line();
 }
 
+// libobs from obs_startup to obs_shutdown, with the temporary configuration folder it was given.
+class ObsSession {
+public:
+	ObsSession()
+		: config_dir_(std::filesystem::temp_directory_path() /
+			      ("obs-sse-audio-host-" + std::to_string(getpid()))),
+		  started_(obs_startup("en-US", config_dir_.c_str(), nullptr))
+	{
+	}
+	~ObsSession()
+	{
+		if (started_)
+			obs_shutdown();
+		std::error_code ec;
+		std::filesystem::remove_all(config_dir_, ec);
+	}
+	ObsSession(const ObsSession &) = delete;
+	ObsSession &operator=(const ObsSession &) = delete;
+	[[nodiscard]] bool started() const { return started_; }
+
+private:
+	std::filesystem::path config_dir_;
+	bool started_;
+};
+
+// The audio input on OBS's output channel 0 (what the mix hears) while this lives.
+class MixedInput {
+public:
+	explicit MixedInput(obs_source_t *source) : source_(source)
+	{
+		if (source_)
+			obs_set_output_source(0, source_);
+	}
+	~MixedInput() { obs_set_output_source(0, nullptr); }
+	MixedInput(const MixedInput &) = delete;
+	MixedInput &operator=(const MixedInput &) = delete;
+	[[nodiscard]] obs_source_t *get() const { return source_; }
+
+private:
+	OBSSourceAutoRelease source_;
+};
+
+// The plugin's output, stopped before it is released.
+class PluginOutput {
+public:
+	explicit PluginOutput(obs_output_t *output) : output_(output) {}
+	~PluginOutput()
+	{
+		if (output_)
+			obs_output_stop(output_);
+	}
+	PluginOutput(const PluginOutput &) = delete;
+	PluginOutput &operator=(const PluginOutput &) = delete;
+	[[nodiscard]] obs_output_t *get() const { return output_; }
+
+private:
+	OBSOutputAutoRelease output_;
+};
+
+// The tone's marks (--tone-marks): printed as they are found, the last ones and the watcher's figures at the end.
+class MarkPrinter {
+public:
+	explicit MarkPrinter(std::unique_ptr<ToneMarkWatcher> watcher) : watcher_(std::move(watcher)) {}
+	~MarkPrinter()
+	{
+		if (!watcher_)
+			return;
+		print_new();
+		const ToneMarkWatcher::Figures f = watcher_->figures();
+		std::fprintf(
+			stderr,
+			"tone marks: %llu found, %llu missing between them, %llu not printed; at most %llu frames from "
+			"where their time stamps put them\n",
+			static_cast<unsigned long long>(f.found), static_cast<unsigned long long>(f.skipped),
+			static_cast<unsigned long long>(f.lost), static_cast<unsigned long long>(f.max_shift));
+	}
+	MarkPrinter(const MarkPrinter &) = delete;
+	MarkPrinter &operator=(const MarkPrinter &) = delete;
+
+	[[nodiscard]] bool watching() const { return watcher_ != nullptr; }
+	// Prints `MARK <capture_ms>` for each mark found since the last call (main thread: the audio thread only hands
+	// them over).
+	void print_new()
+	{
+		if (!watcher_)
+			return;
+		scratch_.clear();
+		watcher_->take(scratch_);
+		for (const int64_t capture_ms : scratch_)
+			say("MARK " + std::to_string(capture_ms));
+	}
+
+private:
+	std::unique_ptr<ToneMarkWatcher> watcher_;
+	std::vector<int64_t> scratch_;
+};
+
+// OBS's audio and the tiny video mix libobs needs before any output can exist, even an audio-only one. An error
+// line, or nothing.
+std::optional<std::string> reset_audio_and_video(const HostOptions &o)
+{
+	struct obs_audio_info audio = {};
+	audio.samples_per_sec = static_cast<uint32_t>(o.sample_rate);
+	audio.speakers = o.speaker_channels == 1   ? SPEAKERS_MONO
+			 : o.speaker_channels == 6 ? SPEAKERS_5POINT1
+						   : SPEAKERS_STEREO;
+	if (!obs_reset_audio(&audio))
+		return "error: libobs could not set up audio";
+	struct obs_video_info video = {};
+	video.graphics_module = "libobs-opengl";
+	video.fps_num = 30;
+	video.fps_den = 1;
+	video.base_width = video.output_width = 64;
+	video.base_height = video.output_height = 64;
+	video.output_format = VIDEO_FORMAT_NV12;
+	video.gpu_conversion = true;
+	video.colorspace = VIDEO_CS_709;
+	video.range = VIDEO_RANGE_PARTIAL;
+	video.scale_type = OBS_SCALE_BICUBIC;
+	if (obs_reset_video(&video) != OBS_VIDEO_SUCCESS)
+		return "error: libobs could not set up video (is there an X display? run under xvfb-run -a)";
+	return std::nullopt;
+}
+
+// Loads the plugin from --module/--data, or where OBS would find it (--find-module).
+bool load_plugin(const HostOptions &o)
+{
+	if (!o.find_module)
+		return load_module(o.module_path, o.module_data);
+	const FoundModule found = find_installed_module();
+	if (found.bin.empty()) {
+		say("error: OBS's plugin folders hold no obs-sse-audio module");
+		return false;
+	}
+	say("module: " + found.bin + " (data: " + found.data + ")");
+	return load_module(found.bin, found.data);
+}
+
+// Until quit, a signal or --duration: prints marks and runs the commands read from standard input.
+void serve_commands(const HostOptions &o, obs_output_t *output, MarkPrinter &marks)
+{
+	const auto started = std::chrono::steady_clock::now();
+	while (!g_quit) {
+		marks.print_new();
+		if (o.duration_seconds > 0 &&
+		    std::chrono::steady_clock::now() - started >= std::chrono::duration<double>(o.duration_seconds))
+			return;
+		std::string command;
+		// With marks, a shorter wait: a MARK line follows its mark's block within a block and 20 ms.
+		if (!read_command(command, marks.watching() ? 20 : 100))
+			continue;
+		if (command == "quit") {
+			return;
+		} else if (command == "stop") {
+			obs_output_stop(output);
+			say("STOPPED");
+		} else if (command == "start") {
+			start_output(output);
+		} else if (command == "restart") {
+			obs_output_stop(output);
+			start_output(output);
+		} else if (!command.empty()) {
+			say("unknown command: " + command);
+		}
+	}
+}
+
+// libobs up, the plugin loaded, the input mixed and the output started, then the commands; every step that fails
+// says why and returns 1. What was set up is taken down in reverse order on the way out, whichever way that is.
+int run(const HostOptions &o)
+{
+	const ObsSession session;
+	if (!session.started()) {
+		say("error: libobs failed to start");
+		return 1;
+	}
+	if (const auto failed = reset_audio_and_video(o)) {
+		say(*failed);
+		return 1;
+	}
+	register_tone_source();
+	if (!load_plugin(o))
+		return 1;
+	obs_post_load_modules();
+
+	const MixedInput input(create_input(o));
+	if (!input.get()) {
+		say("error: could not create the audio input");
+		return 1;
+	}
+	MarkPrinter marks(o.tone_marks_ms > 0 ? watch_tone_marks(o, input.get()) : nullptr);
+	if (o.tone_marks_ms > 0 && !marks.watching()) {
+		say("error: the test tone did not start");
+		return 1;
+	}
+
+	const OBSDataAutoRelease settings = output_settings(o);
+	const PluginOutput output(obs_output_create("sse_audio_output", "sse-audio", settings, nullptr));
+	if (!output.get()) {
+		say("error: the plugin did not register output type sse_audio_output");
+		return 1;
+	}
+	if (!start_output(output.get()))
+		return 1;
+	serve_commands(o, output.get(), marks);
+	return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -291,143 +471,7 @@ int main(int argc, char **argv)
 	base_set_log_handler(log_to_stderr, nullptr);
 	std::signal(SIGINT, on_signal);
 	std::signal(SIGTERM, on_signal);
-
-	const auto config_dir =
-		std::filesystem::temp_directory_path() / ("obs-sse-audio-host-" + std::to_string(getpid()));
-	if (!obs_startup("en-US", config_dir.c_str(), nullptr)) {
-		say("error: libobs failed to start");
-		return 1;
-	}
-	int exit_code = 0;
-	obs_output_t *output = nullptr;
-	obs_source_t *input = nullptr;
-	std::unique_ptr<ToneMarkWatcher> marks;
-	std::vector<int64_t> mark_lines;
-	do {
-		struct obs_audio_info audio = {};
-		audio.samples_per_sec = static_cast<uint32_t>(o.sample_rate);
-		audio.speakers = o.speaker_channels == 1   ? SPEAKERS_MONO
-				 : o.speaker_channels == 6 ? SPEAKERS_5POINT1
-							   : SPEAKERS_STEREO;
-		if (!obs_reset_audio(&audio)) {
-			say("error: libobs could not set up audio");
-			exit_code = 1;
-			break;
-		}
-		// libobs needs a video mix before any output can exist, even an audio-only one; a tiny canvas will do.
-		struct obs_video_info video = {};
-		video.graphics_module = "libobs-opengl";
-		video.fps_num = 30;
-		video.fps_den = 1;
-		video.base_width = video.output_width = 64;
-		video.base_height = video.output_height = 64;
-		video.output_format = VIDEO_FORMAT_NV12;
-		video.gpu_conversion = true;
-		video.colorspace = VIDEO_CS_709;
-		video.range = VIDEO_RANGE_PARTIAL;
-		video.scale_type = OBS_SCALE_BICUBIC;
-		if (obs_reset_video(&video) != OBS_VIDEO_SUCCESS) {
-			say("error: libobs could not set up video (is there an X display? run under xvfb-run -a)");
-			exit_code = 1;
-			break;
-		}
-
-		register_tone_source();
-		std::string module_path = o.module_path;
-		std::string module_data = o.module_data;
-		if (o.find_module) {
-			const FoundModule found = find_installed_module();
-			if (found.bin.empty()) {
-				say("error: OBS's plugin folders hold no obs-sse-audio module");
-				exit_code = 1;
-				break;
-			}
-			module_path = found.bin;
-			module_data = found.data;
-			say("module: " + module_path + " (data: " + module_data + ")");
-		}
-		if (!load_module(module_path, module_data)) {
-			exit_code = 1;
-			break;
-		}
-		obs_post_load_modules();
-
-		input = create_input(o);
-		if (!input) {
-			say("error: could not create the audio input");
-			exit_code = 1;
-			break;
-		}
-		obs_set_output_source(0, input);
-		if (o.tone_marks_ms > 0) {
-			marks = watch_tone_marks(o, input);
-			if (!marks) {
-				say("error: the test tone did not start");
-				exit_code = 1;
-				break;
-			}
-		}
-
-		obs_data_t *settings = output_settings(o);
-		output = obs_output_create("sse_audio_output", "sse-audio", settings, nullptr);
-		obs_data_release(settings);
-		if (!output) {
-			say("error: the plugin did not register output type sse_audio_output");
-			exit_code = 1;
-			break;
-		}
-		if (!start_output(output)) {
-			exit_code = 1;
-			break;
-		}
-
-		const auto started = std::chrono::steady_clock::now();
-		while (!g_quit) {
-			print_marks(marks.get(), mark_lines);
-			if (o.duration_seconds > 0 && std::chrono::steady_clock::now() - started >=
-							      std::chrono::duration<double>(o.duration_seconds))
-				break;
-			std::string command;
-			// With marks, a shorter wait: a MARK line follows its mark's block within a block and 20 ms.
-			if (!read_command(command, marks ? 20 : 100))
-				continue;
-			if (command == "quit") {
-				break;
-			} else if (command == "stop") {
-				obs_output_stop(output);
-				say("STOPPED");
-			} else if (command == "start") {
-				start_output(output);
-			} else if (command == "restart") {
-				obs_output_stop(output);
-				start_output(output);
-			} else if (!command.empty()) {
-				say("unknown command: " + command);
-			}
-		}
-	} while (false);
-
-	if (output) {
-		obs_output_stop(output);
-		obs_output_release(output);
-	}
-	if (marks) {
-		print_marks(marks.get(), mark_lines);
-		const ToneMarkWatcher::Figures f = marks->figures();
-		std::fprintf(
-			stderr,
-			"tone marks: %llu found, %llu missing between them, %llu not printed; at most %llu frames from "
-			"where their time stamps put them\n",
-			static_cast<unsigned long long>(f.found), static_cast<unsigned long long>(f.skipped),
-			static_cast<unsigned long long>(f.lost), static_cast<unsigned long long>(f.max_shift));
-		marks.reset();
-	}
-	obs_set_output_source(0, nullptr);
-	if (input)
-		obs_source_release(input);
-	obs_shutdown();
-	std::error_code ec;
-	std::filesystem::remove_all(config_dir, ec);
+	const int exit_code = run(o);
 	say("EXITED");
 	return exit_code;
 }

@@ -1,6 +1,10 @@
 #include "host_options.hpp"
 
+#include "setting_fields.hpp"
+
+#include <algorithm>
 #include <charconv>
+#include <iterator>
 #include <cstdlib>
 #include <string_view>
 
@@ -36,6 +40,24 @@ bool parse_double(const std::string &text, double &out)
 
 } // namespace
 
+namespace {
+
+std::string output_flags_usage()
+{
+	std::string lines;
+	for (const SettingField &f : setting_fields())
+		lines += std::string("  ") + f.flag + " " + f.flag_value + "\n";
+	return lines;
+}
+
+} // namespace
+
+size_t output_mixer(const HostOptions &options)
+{
+	const auto found = options.output_settings.find("mixer");
+	return found == options.output_settings.end() ? 0 : static_cast<size_t>(std::get<long long>(found->second));
+}
+
 std::string host_usage()
 {
 	return "Usage: obs-sse-audio-host [options]\n"
@@ -51,12 +73,8 @@ std::string host_usage()
 	       "  --sample-rate HZ     OBS's audio rate: 48000 (default) or 44100\n"
 	       "  --speakers LAYOUT    OBS's speaker layout: mono, stereo (default) or 5.1\n"
 	       "\n"
-	       "Output settings (default: the plugin's):\n"
-	       "  --port N  --bitrate KBPS  --timeout S  --mixer TRACK(1-6)  --max-listeners N\n"
-	       "  --bind ADDRESS  --key ACCESS_KEY  --title TEXT (the stream's title shown by the player)\n"
-	       "  --max-listeners-per-address N (0: no limit)\n"
-	       "  --relay-url URL  --relay-key KEY  --no-serve (listeners through the relay only)\n"
-	       "  --allowed-origins LIST (pages of other origins that may listen: https://a.example,...; * any)\n"
+	       "Output settings (default: the plugin's):\n" +
+	       output_flags_usage() +
 	       "\n"
 	       "Paths:\n"
 	       "  --module PATH        obs-sse-audio.so (default: " SSE_AUDIO_DEFAULT_MODULE ")\n"
@@ -101,7 +119,25 @@ std::optional<HostOptions> parse_host_options(int argc, char **argv, std::string
 			return true;
 		};
 
-		if (arg == "-h" || arg == "--help") {
+		const auto fields = setting_fields();
+		const auto output_flag = std::find_if(fields.begin(), fields.end(),
+						      [&arg](const SettingField &f) { return arg == f.flag; });
+		if (output_flag != fields.end()) {
+			if (output_flag->kind == SettingField::Kind::Switch) {
+				o.output_settings[output_flag->key] = false;
+			} else if (output_flag->text) {
+				const auto text = value();
+				if (!text)
+					return std::nullopt;
+				o.output_settings[output_flag->key] = *text;
+			} else {
+				std::optional<int> number;
+				if (!int_value(number))
+					return std::nullopt;
+				o.output_settings[output_flag->key] =
+					static_cast<long long>(*number) + output_flag->flag_offset;
+			}
+		} else if (arg == "-h" || arg == "--help") {
 			o.show_help = true;
 		} else if (arg == "--tone") {
 			const auto text = value();
@@ -153,48 +189,6 @@ std::optional<HostOptions> parse_host_options(int argc, char **argv, std::string
 				error = "--speakers must be mono, stereo or 5.1";
 				return std::nullopt;
 			}
-		} else if (arg == "--port") {
-			if (!int_value(o.port))
-				return std::nullopt;
-		} else if (arg == "--bitrate") {
-			if (!int_value(o.bitrate))
-				return std::nullopt;
-		} else if (arg == "--timeout") {
-			if (!int_value(o.timeout))
-				return std::nullopt;
-		} else if (arg == "--mixer") {
-			if (!int_value(o.mixer))
-				return std::nullopt;
-		} else if (arg == "--max-listeners") {
-			if (!int_value(o.max_listeners))
-				return std::nullopt;
-		} else if (arg == "--bind") {
-			const auto text = value();
-			if (!text)
-				return std::nullopt;
-			o.bind_address = *text;
-		} else if (arg == "--key") {
-			const auto text = value();
-			if (!text)
-				return std::nullopt;
-			o.access_key = *text;
-		} else if (arg == "--title") {
-			const auto text = value();
-			if (!text)
-				return std::nullopt;
-			o.title = *text;
-		} else if (arg == "--max-listeners-per-address") {
-			if (!int_value(o.max_listeners_per_address))
-				return std::nullopt;
-		} else if (arg == "--relay-url" || arg == "--relay-key" || arg == "--allowed-origins") {
-			const auto text = value();
-			if (!text)
-				return std::nullopt;
-			(arg == "--relay-url"   ? o.relay_url
-			 : arg == "--relay-key" ? o.relay_key
-						: o.allowed_origins) = *text;
-		} else if (arg == "--no-serve") {
-			o.serve_listeners = false;
 		} else if (arg == "--module") {
 			const auto text = value();
 			if (!text)

@@ -1,11 +1,16 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
+#include <variant>
 
 namespace sse_audio::host {
 
 enum class AudioInput { Tone, File, Capture };
+
+// A value for one of the output's settings: a whole number, a text or a switch.
+using OutputSettingValue = std::variant<long long, std::string, bool>;
 
 // Command line of obs-sse-audio-host. Output settings left unset keep the plugin's defaults.
 struct HostOptions {
@@ -19,19 +24,9 @@ struct HostOptions {
 	int sample_rate = 48000;
 	int speaker_channels = 2; // OBS's speaker layout by its channel count: 1 mono, 2 stereo, 6 for 5.1
 
-	std::optional<int> port;
-	std::optional<int> bitrate;
-	std::optional<int> timeout;
-	std::optional<int> mixer; // 1-based on the command line, like OBS's track names
-	std::optional<int> max_listeners;
-	std::optional<std::string> bind_address;
-	std::optional<std::string> access_key;
-	std::optional<std::string> title;
-	std::optional<int> max_listeners_per_address;
-	std::optional<std::string> relay_url; // relay mode (docs/scale-out.md)
-	std::optional<std::string> relay_key;
-	std::optional<std::string> allowed_origins; // pages of other origins that may listen (OriginPolicy)
-	std::optional<bool> serve_listeners;        // --no-serve: the relay serves every listener
+	// The output's settings given on the command line, by the plugin's settings keys (the flags of setting_fields()); those left
+	// out keep the plugin's defaults.
+	std::map<std::string, OutputSettingValue> output_settings;
 
 	std::string module_path; // obs-sse-audio.so
 	std::string module_data; // its data folder
@@ -43,6 +38,9 @@ struct HostOptions {
 	double duration_seconds = 0; // 0: run until "quit", SIGINT or SIGTERM
 	bool show_help = false;
 };
+
+// The track the output mixes (0-based), as the plugin reads it: --mixer's, else the plugin's default, track 1.
+size_t output_mixer(const HostOptions &options);
 
 // Parses argv; on a bad argument returns nullopt and sets `error`.
 std::optional<HostOptions> parse_host_options(int argc, char **argv, std::string &error);

@@ -9,10 +9,6 @@
 #include <memory>
 #include <string>
 
-#ifndef SSE_AUDIO_VERSION
-#define SSE_AUDIO_VERSION "0.0.0"
-#endif
-
 OBS_DECLARE_MODULE()
 OBS_MODULE_USE_DEFAULT_LOCALE("obs-sse-audio", "en-US")
 

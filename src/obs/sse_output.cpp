@@ -17,10 +17,6 @@
 #include <thread>
 #include <utility>
 
-#ifndef SSE_AUDIO_VERSION
-#define SSE_AUDIO_VERSION "0.0.0"
-#endif
-
 namespace sse_audio::obs {
 
 namespace {

@@ -19,17 +19,7 @@ struct PluginSettings {
 	StreamSettings stream;
 	bool start_with_obs = false;
 
-	bool operator==(const PluginSettings &other) const
-	{
-		const StreamSettings &a = stream;
-		const StreamSettings &b = other.stream;
-		return a.port == b.port && a.bitrate_kbps == b.bitrate_kbps && a.timeout_seconds == b.timeout_seconds &&
-		       a.bind_address == b.bind_address && a.mixer == b.mixer && a.max_listeners == b.max_listeners &&
-		       a.access_key == b.access_key && a.title == b.title &&
-		       a.max_listeners_per_address == b.max_listeners_per_address && a.relay_url == b.relay_url &&
-		       a.relay_key == b.relay_key && a.serve_listeners == b.serve_listeners &&
-		       a.allowed_origins == b.allowed_origins && start_with_obs == other.start_with_obs;
-	}
+	bool operator==(const PluginSettings &) const = default;
 };
 
 enum class StreamPhase { Stopped, Starting, Live, Stopping, Error };

@@ -99,17 +99,17 @@ void write_status(const PluginSettings &settings, const StreamState &state, cons
 	obs_data_set_int(response, "live_since_ms", state.live_since_ms);
 	obs_data_set_string(response, "error", state.error.c_str());
 
+	const std::vector<std::string> addresses = listener_urls(s, hosts);
 	obs_data_array_t *urls = obs_data_array_create();
-	for (const auto &host : hosts) {
+	for (const auto &url : addresses) {
 		obs_data_t *item = obs_data_create();
-		obs_data_set_string(item, "url", listener_url(host, s.port, s.access_key).c_str());
+		obs_data_set_string(item, "url", url.c_str());
 		obs_data_array_push_back(urls, item);
 		obs_data_release(item);
 	}
 	obs_data_set_array(response, "urls", urls);
 	obs_data_array_release(urls);
-	obs_data_set_string(response, "url",
-			    hosts.empty() ? "" : listener_url(hosts.front(), s.port, s.access_key).c_str());
+	obs_data_set_string(response, "url", addresses.empty() ? "" : addresses.front().c_str());
 
 	obs_data_set_int(response, "port", s.port);
 	obs_data_set_string(response, "bind_address", s.bind_address.c_str());

@@ -1,9 +1,10 @@
 #pragma once
 
-// The dock's settings fields: port, bitrate and timeout, and under "Advanced" the mixer track, bind address,
-// maximum listeners (in all and per address), access key, title, the relay (URL, key, whether this computer also
-// serves listeners) and "start with OBS". Each field has its own message line for refusals.
+// The dock's settings fields, one for each row of the settings table (setting_fields.hpp): port, bitrate and
+// timeout, and under "Advanced" the others (the relay's under a heading of their own) and "start with OBS". Each
+// field has its own message line for refusals.
 
+#include "setting_fields.hpp"
 #include "stream_control.hpp"
 
 #include <QWidget>
@@ -43,21 +44,13 @@ private:
 	QWidget *with_message(QWidget *field, const char *key);
 	void generate_key();
 
-	QLineEdit *port_;
-	QComboBox *bitrate_;
-	QLineEdit *timeout_;
+	QWidget *make_field(const SettingField &setting);
+	template <typename T>
+	[[nodiscard]] T *field(const char *key) const;
+
+	std::map<std::string, QWidget *> fields_; // settings key → its widget (make_field)
 	QToolButton *advanced_;
 	QWidget *advanced_fields_;
-	QComboBox *mixer_;
-	QLineEdit *bind_address_;
-	QLineEdit *max_listeners_;
-	QLineEdit *access_key_;
-	QLineEdit *title_;
-	QLineEdit *allowed_origins_;
-	QLineEdit *max_listeners_per_address_;
-	QLineEdit *relay_url_;
-	QLineEdit *relay_key_;
-	QCheckBox *serve_listeners_;
 	QCheckBox *start_with_obs_;
 	obs::PluginSettings shown_; // read() starts from these, so settings the form has no field for are kept
 	std::map<std::string, QLabel *> messages_; // settings key → its message line

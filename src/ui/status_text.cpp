@@ -2,6 +2,8 @@
 
 #include "ui_text.hpp"
 
+#include "setting_fields.hpp"
+
 #include <QDateTime>
 
 namespace sse_audio::ui {
@@ -73,32 +75,10 @@ QString relay_line(const RelayStats &relay)
 
 QString problem_text(const std::string &field)
 {
-	if (field == "port")
-		return ui_text("Error.Port");
-	if (field == "bitrate")
-		return ui_text("Error.Bitrate");
-	if (field == "timeout")
-		return ui_text("Error.Timeout");
-	if (field == "bind_address")
-		return ui_text("Error.BindAddress");
-	if (field == "mixer")
-		return ui_text("Error.Mixer");
-	if (field == "max_listeners")
-		return ui_text("Error.MaxListeners");
-	if (field == "access_key")
-		return ui_text("Error.AccessKey");
-	if (field == "title")
-		return ui_text("Error.Title");
-	if (field == "max_listeners_per_address")
-		return ui_text("Error.MaxListenersPerAddress");
-	if (field == "relay_url")
-		return ui_text("Error.RelayUrl");
-	if (field == "relay_key")
-		return ui_text("Error.RelayKey");
-	if (field == "serve_listeners")
-		return ui_text("Error.ServeListeners");
-	if (field == "allowed_origins")
-		return ui_text("Error.AllowedOrigins");
+	for (const SettingField &f : setting_fields()) {
+		if (field == f.key && *f.error)
+			return ui_text(f.error);
+	}
 	return {};
 }
 

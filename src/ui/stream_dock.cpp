@@ -18,10 +18,6 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
-#ifndef SSE_AUDIO_VERSION
-#error "SSE_AUDIO_VERSION must be the project version (src/ui/CMakeLists.txt)"
-#endif
-
 namespace sse_audio::ui {
 
 namespace {
@@ -177,9 +173,12 @@ void StreamDock::update_urls()
 {
 	const StreamSettings s = control_.settings().stream;
 	QStringList urls;
-	for (const auto &host : listener_hosts(s.bind_address, addresses_ ? addresses_() : local_ipv4_addresses()))
-		urls << QString::fromStdString(listener_url(host, s.port, s.access_key));
-	const bool local_only = s.bind_address.rfind("127.", 0) == 0 || s.bind_address == "::1";
+	const auto hosts = listener_hosts(s.bind_address, addresses_ ? addresses_() : local_ipv4_addresses());
+	for (const auto &url : listener_urls(s, hosts))
+		urls << QString::fromStdString(url);
+	// Bound to loopback behind a reverse proxy, the public address still reaches everyone.
+	const bool local_only = s.public_url.empty() &&
+				(s.bind_address.rfind("127.", 0) == 0 || s.bind_address == "::1");
 	urls_->set_urls(urls, local_only);
 }
 

@@ -504,6 +504,36 @@ private slots:
 			 QStringLiteral("https://church.example.org, http://192.168.1.20:8080"));
 	}
 
+	// The public address (a reverse proxy's): refused beside its field when it is not an http(s) address; once
+	// applied, listed first with the key and in the QR code, and no "this computer only" note for a loopback bind.
+	void public_address_is_listed_first()
+	{
+		PluginSettings s;
+		s.stream.bind_address = "127.0.0.1";
+		s.stream.access_key = "k3y";
+		control_->set_settings(s);
+		make_dock();
+		child<QToolButton>("advanced")->setChecked(true);
+		QCOMPARE(child<QLineEdit>("public_url")->placeholderText(), text("Settings.PublicUrl.Placeholder"));
+		type_into("public_url", QStringLiteral("radio.example.org?x=1"));
+		click("apply");
+		QCOMPARE(control_->applied, 0);
+		QVERIFY(message("public_url")->isVisible());
+		QCOMPARE(message("public_url")->text(), text("Error.PublicUrl"));
+
+		type_into("public_url", QStringLiteral("https://radio.example.org"));
+		click("apply");
+		QVERIFY(!message("public_url")->isVisible());
+		QCOMPARE(control_->settings().stream.public_url, std::string("https://radio.example.org"));
+		const auto urls = dock_->findChildren<QLineEdit *>(QStringLiteral("url"));
+		QCOMPARE(urls.size(), 2);
+		QCOMPARE(urls[0]->text(), QStringLiteral("https://radio.example.org/?key=k3y"));
+		QCOMPARE(urls[1]->text(), QStringLiteral("http://127.0.0.1:8330/?key=k3y"));
+		QCOMPARE(decode_qr(child<QLabel>("qr_code")->grab().toImage()), urls[0]->text());
+		for (auto *label : dock_->findChildren<QLabel *>())
+			QVERIFY(!(label->isVisible() && label->text() == text("Urls.LocalOnly")));
+	}
+
 	void relay_and_per_address_fields_round_trip()
 	{
 		make_dock();

@@ -33,6 +33,21 @@ TEST(ListenerUrls, UrlCarriesPortKeyAndBracketsIpv6)
 	EXPECT_EQ(listener_url("fe80::1", 8330, ""), "http://[fe80::1]:8330/");
 }
 
+TEST(ListenerUrls, APublicAddressComesFirstWithTheKey)
+{
+	StreamSettings s;
+	s.port = 9000;
+	EXPECT_EQ(listener_urls(s, {"192.168.1.2"}), (std::vector<std::string>{"http://192.168.1.2:9000/"}));
+	s.public_url = "https://radio.example.org";
+	s.access_key = "k3y";
+	EXPECT_EQ(listener_urls(s, {"192.168.1.2", "10.0.0.7"}),
+		  (std::vector<std::string>{"https://radio.example.org/?key=k3y", "http://192.168.1.2:9000/?key=k3y",
+					    "http://10.0.0.7:9000/?key=k3y"}));
+	s.public_url = "https://example.org/church/";
+	s.access_key.clear();
+	EXPECT_EQ(listener_urls(s, {}), (std::vector<std::string>{"https://example.org/church/"}));
+}
+
 TEST(ListenerUrls, LocalAddressesAreIpv4AndNeverLoopback)
 {
 	for (const auto &address : local_ipv4_addresses()) {

@@ -96,8 +96,33 @@ INSTANTIATE_TEST_SUITE_P(
 			    "128"},
 		InvalidCase{"key_with_slash", "access_key", [](StreamSettings &s) { s.access_key = "a/b"; }, "128"},
 		InvalidCase{"key_non_ascii", "access_key", [](StreamSettings &s) { s.access_key = "cl\xc3\xa9"; },
-			    "128"}),
+			    "128"},
+		InvalidCase{"public_url_no_scheme", "public_url",
+			    [](StreamSettings &s) { s.public_url = "radio.example.org"; }, "radio.example.org"},
+		InvalidCase{"public_url_ftp", "public_url",
+			    [](StreamSettings &s) { s.public_url = "ftp://radio.example.org/"; }, "https://"},
+		InvalidCase{"public_url_query", "public_url",
+			    [](StreamSettings &s) { s.public_url = "https://radio.example.org/?key=x"; }, "query"},
+		InvalidCase{"public_url_space", "public_url",
+			    [](StreamSettings &s) { s.public_url = "https://radio example.org/"; }, "spaces"},
+		InvalidCase{"public_url_no_host", "public_url", [](StreamSettings &s) { s.public_url = "https:///x"; },
+			    "https:///x"},
+		InvalidCase{"public_url_quote", "public_url",
+			    [](StreamSettings &s) { s.public_url = "https://a.example/\"><script>"; }, "a.example"},
+		InvalidCase{"public_url_too_long", "public_url",
+			    [](StreamSettings &s) { s.public_url = "https://a.example/" + std::string(500, 'p'); },
+			    "512"}),
 	[](const ::testing::TestParamInfo<InvalidCase> &p) { return p.param.name; });
+
+TEST(StreamSettings, AcceptsAPublicAddressOfAReverseProxyOrAPortForward)
+{
+	for (const char *url : {"https://radio.example.org/", "https://radio.example.org", "http://203.0.113.5:8330/",
+				"https://example.org/church/live/", "http://[2001:db8::1]:8080/"}) {
+		StreamSettings s;
+		s.public_url = url;
+		EXPECT_TRUE(validate_settings(s).empty()) << url;
+	}
+}
 
 TEST(StreamSettings, AcceptsBoundaryValues)
 {
