@@ -3,12 +3,10 @@
 #include <obs-module.h>
 #include <media-io/audio-io.h>
 
-#include "audio_channel.hpp"
 #include "output_settings.hpp"
 #include "plugin_log.hpp"
-#include "relay_publisher.hpp"
 #include "relay_url.hpp"
-#include "stream_server.hpp"
+#include "stream.hpp"
 
 #include <atomic>
 #include <memory>
@@ -20,9 +18,6 @@
 namespace sse_audio::obs {
 
 namespace {
-
-// How long stop() lets listeners receive the end of their streams: up to 50 polls of 10 ms.
-constexpr int kListenerEndPolls = 50;
 
 // One instance of the output: the settings it was given, and while active, a channel and a server.
 class SseOutput {
@@ -79,9 +74,7 @@ private:
 	// itself cannot start an output from there: the start waits for the stop that is still being signalled).
 	std::mutex lifecycle_mutex_;
 	StreamSettings settings_;
-	std::unique_ptr<AudioChannel> channel_;
-	StreamServer server_;
-	std::unique_ptr<RelayPublisher> relay_; // relay mode only
+	std::unique_ptr<Stream> stream_; // while capturing
 	size_t connected_mix_ = 0;
 	bool capturing_ = false;
 	// How many times this output has ended libobs's data capture; read by stop() before it takes the mutex, to
@@ -114,75 +107,25 @@ bool SseOutput::start()
 	if (!obs_get_audio_info(&audio_info))
 		return fail_start("OBS audio is not initialised");
 
-	ChannelConfig channel_config;
-	channel_config.sample_rate = static_cast<int>(audio_info.samples_per_sec);
-	channel_config.bitrate_kbps = settings_.bitrate_kbps;
-	channel_config.make_encoder = type_.make_encoder;
-	channel_config.on_failure = [this](const std::string &message) {
-		on_channel_failure(message);
-	};
-	auto channel = AudioChannel::start(channel_config);
-	if (!channel)
-		return fail_start(channel.error());
-
-	ServerConfig server_config;
-	server_config.bind_address = settings_.bind_address;
-	server_config.port = settings_.port;
-	server_config.timeout_seconds = settings_.timeout_seconds;
-	server_config.max_listeners = settings_.max_listeners;
-	server_config.max_listeners_per_address = settings_.max_listeners_per_address;
-	server_config.access_key = settings_.access_key;
-	// Checked with the rest of the settings above, so the parse succeeds.
-	if (auto origins = OriginPolicy::parse(settings_.allowed_origins))
-		server_config.origins = std::move(*origins);
-	server_config.web_root = type_.web_root;
-	if (server_config.web_root.empty()) {
+	StreamConfig config;
+	config.settings = settings_;
+	config.sample_rate = static_cast<int>(audio_info.samples_per_sec);
+	config.web_root = type_.web_root;
+	if (config.web_root.empty()) {
 		char *web_root = obs_module_file("web");
-		server_config.web_root = web_root ? web_root : "";
+		config.web_root = web_root ? web_root : "";
 		bfree(web_root);
 	}
-	server_config.version = SSE_AUDIO_VERSION;
-	server_config.title = settings_.title.empty() ? kDefaultTitle : settings_.title;
-
-	AudioChannel *raw_channel = channel->get();
-	// Before the server, so that the server's status can read the relay's figures from its first request.
-	if (!settings_.relay_url.empty()) {
-		RelayConfig relay_config;
-		relay_config.url = settings_.relay_url;
-		relay_config.key = settings_.relay_key;
-		relay_config.title = server_config.title;
-		relay_config.version = SSE_AUDIO_VERSION;
-		relay_config.sample_rate = channel_config.sample_rate;
-		relay_config.bitrate_kbps = channel_config.bitrate_kbps;
-		// An unreachable relay is not a start failure: it is retried and shown; only a malformed URL is.
-		auto relay = RelayPublisher::start(relay_config, raw_channel->hub());
-		if (!relay) {
-			(*channel)->stop();
-			return fail_start(relay.error());
-		}
-		relay_ = std::move(*relay);
-	}
-	if (settings_.serve_listeners) {
-		// The relay (started above) outlives the server: both stop in tear_down, the server first.
-		RelayPublisher *raw_relay = relay_.get();
-		const Status served = server_.start(
-			server_config, raw_channel->hub(), [raw_channel] { return raw_channel->stats(); },
-			[raw_relay]() -> std::optional<RelayStats> {
-				if (!raw_relay)
-					return std::nullopt;
-				return raw_relay->stats();
-			});
-		if (!served) {
-			(*channel)->stop();
-			if (relay_) {
-				// The channel's stop closed the hub: the relay tells nginx's listeners it stopped.
-				relay_->stop(std::chrono::milliseconds(500));
-				relay_.reset();
-			}
-			return fail_start(served.error());
-		}
-	}
-	channel_ = std::move(*channel);
+	config.version = SSE_AUDIO_VERSION;
+	config.default_title = kDefaultTitle;
+	config.make_encoder = type_.make_encoder;
+	config.on_failure = [this](const std::string &message) {
+		on_channel_failure(message);
+	};
+	auto stream = Stream::start(std::move(config));
+	if (!stream)
+		return fail_start(stream.error());
+	stream_ = std::move(*stream);
 
 	// The mix is taken through obs_add_raw_audio_callback, converted by libobs to stereo float planar at OBS's
 	// rate. On OBS 29 an audio-only raw output never receives raw_audio (libobs waits for a video timestamp
@@ -203,7 +146,7 @@ bool SseOutput::start()
 		settings_.bind_address.c_str(), settings_.port, settings_.mixer + 1, settings_.bitrate_kbps,
 		audio_info.samples_per_sec, settings_.timeout_seconds, settings_.max_listeners,
 		settings_.access_key.empty() ? "" : ", access key required");
-	if (relay_)
+	if (stream_->relaying())
 		SSE_LOG(LOG_INFO, "relaying to %s%s%s", relay_url_for_display(settings_.relay_url).c_str(),
 			settings_.relay_key.empty() ? "" : " with a key",
 			settings_.serve_listeners ? "" : "; listeners are served by the relay only");
@@ -281,27 +224,17 @@ void SseOutput::tear_down(const char *how)
 	// calling back), so the channel can be stopped safely.
 	obs_remove_raw_audio_callback(connected_mix_, &SseOutput::receive_audio, this);
 
-	channel_->stop(); // encodes what is queued, flushes LAME, ends every listener's stream
-	// Each listener's handler now writes the closing "stopped" event and ends its response. The server's stop
-	// would cut that short, so give them a moment (bounded: a stalled listener must not hold up OBS's exit).
-	for (int i = 0; i < kListenerEndPolls && server_.stats().listeners_now > 0; i++)
-		std::this_thread::sleep_for(std::chrono::milliseconds(10));
-	const ServerStats server = server_.stats();
-	// Before the relay goes: /status.json reads the relay's figures while the server runs.
-	server_.stop();
-	if (relay_) {
-		// The relay sends what the channel published last and the stopped event by itself; bounded for an
-		// unreachable relay.
-		relay_->stop(std::chrono::milliseconds(500));
-		const RelayStats relay = relay_->stats();
+	const StreamStats last = stream_->stop(); // every listener gets the end of its stream
+	const ServerStats &server = last.server;
+	const ChannelStats &channel = last.channel;
+	if (last.relay) {
+		const RelayStats &relay = *last.relay;
 		SSE_LOG(LOG_INFO, "relay %s: %llu events relayed, %llu failed attempts, %llu events lost%s%s", how,
 			static_cast<unsigned long long>(relay.events_relayed),
 			static_cast<unsigned long long>(relay.failed_attempts),
 			static_cast<unsigned long long>(relay.events_lost),
 			relay.last_error.empty() ? "" : "; last error: ", relay.last_error.c_str());
-		relay_.reset();
 	}
-	const ChannelStats channel = channel_->stats();
 
 	SSE_LOG(LOG_INFO,
 		"%s: %llu events, %llu bytes sent, peak %llu listeners; drops: %llu PCM frames, %llu listener "
@@ -316,7 +249,7 @@ void SseOutput::tear_down(const char *how)
 		static_cast<unsigned long long>(channel.callback_ns.p50),
 		static_cast<unsigned long long>(channel.callback_ns.max), channel.encode_speed,
 		channel.failed ? "; encoder error: " : "", channel.error.c_str());
-	channel_.reset();
+	stream_.reset();
 }
 
 std::optional<OutputFigures> SseOutput::figures()
@@ -324,16 +257,15 @@ std::optional<OutputFigures> SseOutput::figures()
 	std::unique_lock lock(lifecycle_mutex_, std::try_to_lock);
 	if (!lock.owns_lock() || !capturing_)
 		return std::nullopt;
-	return OutputFigures{server_.stats(), channel_->stats(),
-			     relay_ ? std::optional<RelayStats>(relay_->stats()) : std::nullopt};
+	return stream_->stats();
 }
 
 void SseOutput::receive_audio(void *param, size_t, struct audio_data *data)
 {
 	auto *self = static_cast<SseOutput *>(param);
-	// channel_ is set before the callback is added and reset only after it is removed.
-	self->channel_->push(reinterpret_cast<const float *>(data->data[0]),
-			     reinterpret_cast<const float *>(data->data[1]), data->frames);
+	// stream_ is set before the callback is added and reset only after it is removed.
+	self->stream_->push(reinterpret_cast<const float *>(data->data[0]),
+			    reinterpret_cast<const float *>(data->data[1]), data->frames);
 }
 
 const char *output_name(void *)

@@ -5,6 +5,7 @@
 #include "audio_channel.hpp"
 #include "frame_encoder.hpp"
 #include "relay_stats.hpp"
+#include "stream.hpp"
 #include "stream_server.hpp"
 
 #include <optional>
@@ -25,12 +26,9 @@ struct OutputTypeOptions {
 // Registers the output type with libobs.
 void register_sse_output(const char *id = kOutputId, OutputTypeOptions options = {});
 
-// What a running sse_audio_output reports: the server's listener figures and the channel's audio figures.
-struct OutputFigures {
-	ServerStats server;
-	ChannelStats channel;
-	std::optional<RelayStats> relay; // relay mode only
-};
+// What a running sse_audio_output reports: its stream's figures (the server's listeners, the channel's audio,
+// the relay's).
+using OutputFigures = StreamStats;
 
 // The figures of `output` when it is an sse_audio_output that is capturing. nullopt when it is stopped, and also
 // while a start or stop is in progress: callers poll from the UI thread and must never wait for a stop.

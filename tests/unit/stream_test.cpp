@@ -1,0 +1,117 @@
+// The core Stream: channel, relay and server started in order as one value. A part that fails takes the parts
+// before it down and start() says why, leaving nothing behind; a running stream carries audio to a listener and
+// its stop ends every listener's stream. No libobs involved.
+
+#include "http_test_support.hpp"
+#include "process_counts.hpp"
+#include "stream.hpp"
+#include "test_audio.hpp"
+#include "test_sockets.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+namespace sse_audio {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct Counts {
+	size_t threads = test::thread_count();
+	size_t fds = test::descriptor_count();
+};
+
+// Threads end a moment after join() returns in the kernel's view: wait (bounded) for the counts to come back.
+bool back_to(const Counts &before)
+{
+	for (int i = 0; i < 100; i++) {
+		const Counts now;
+		if (now.threads <= before.threads && now.fds <= before.fds)
+			return true;
+		std::this_thread::sleep_for(10ms);
+	}
+	return false;
+}
+
+StreamConfig config_for(int port, const std::string &web_root)
+{
+	StreamConfig config;
+	config.settings.bind_address = "127.0.0.1";
+	config.settings.port = port;
+	config.web_root = web_root;
+	config.version = "test";
+	config.default_title = "OBS";
+	return config;
+}
+
+TEST(Stream, AFailedPartTakesTheOthersDownAndSaysWhy)
+{
+	test::TempWebRoot web;
+	// The server's port is held by another program: the channel (and relay) started before it go again.
+	const socket_t holder = test::tcp_socket();
+	sockaddr_in addr = test::ipv4_address("127.0.0.1", 0);
+	socklen_t len = sizeof(addr);
+	ASSERT_EQ(bind(holder, reinterpret_cast<sockaddr *>(&addr), sizeof(addr)), 0);
+	ASSERT_EQ(listen(holder, 4), 0);
+	ASSERT_EQ(getsockname(holder, reinterpret_cast<sockaddr *>(&addr), &len), 0);
+	const int port = ntohs(addr.sin_port);
+
+	const Counts before;
+	for (int i = 0; i < 10; i++) {
+		StreamConfig config = config_for(port, web.web());
+		config.settings.relay_url = "http://127.0.0.1:9/pub/obs"; // started, then stopped with the rest
+		auto stream = Stream::start(std::move(config));
+		ASSERT_FALSE(stream) << "started on a port another program holds";
+		EXPECT_NE(stream.error().find(std::to_string(port)), std::string::npos) << stream.error();
+	}
+	// A malformed relay URL fails the relay, after the channel started.
+	StreamConfig bad_relay = config_for(test::free_port(), web.web());
+	bad_relay.settings.relay_url = "ftp://relay.example.org/pub";
+	auto refused = Stream::start(std::move(bad_relay));
+	ASSERT_FALSE(refused);
+	EXPECT_NE(refused.error().find("http://"), std::string::npos) << refused.error();
+	EXPECT_TRUE(back_to(before)) << "threads " << before.threads << " -> " << Counts{}.threads << ", fds "
+				     << before.fds << " -> " << Counts{}.fds;
+	test::close_socket(holder);
+}
+
+TEST(Stream, CarriesAudioToAListenerAndItsStopEndsTheListenersStream)
+{
+	test::TempWebRoot web;
+	const int port = test::free_port();
+	auto started = Stream::start(config_for(port, web.web()));
+	ASSERT_TRUE(started) << started.error();
+	Stream &stream = **started;
+	EXPECT_FALSE(stream.relaying());
+
+	test::StreamClient listener(port, "/stream");
+	ASSERT_TRUE(listener.wait_for_headers());
+	EXPECT_EQ(listener.status(), 200);
+	// Half a second of a tone, in OBS's 1024-frame blocks.
+	for (size_t first = 0; first < 24000; first += 1024) {
+		const test::StereoPcm block = test::make_sine(440, 440, 48000, 1024, first);
+		stream.push(block.left.data(), block.right.data(), block.frames());
+	}
+	ASSERT_TRUE(listener.wait_for_body([](const std::string &body) { return test::count_audio_events(body) >= 5; }))
+		<< listener.body();
+	EXPECT_GE(stream.stats().channel.frames_in, 24000U);
+	EXPECT_EQ(stream.stats().server.listeners_now, 1U);
+
+	const StreamStats last = stream.stop();
+	EXPECT_TRUE(listener.wait_finished(3s));
+	bool ended = false;
+	for (const auto &block : test::parse_sse(listener.body()))
+		ended = ended || block.event == "stopped";
+	EXPECT_TRUE(ended) << "the listener was told the stream stopped";
+	EXPECT_GE(last.channel.events_published, 5U);
+	EXPECT_GE(last.server.events_sent, 5U);
+	EXPECT_EQ(test::raw_get_status(port, "/"), -1) << "the server is gone";
+	// A second stop (the destructor's) changes nothing and reports the same figures.
+	EXPECT_EQ(stream.stop().channel.events_published, last.channel.events_published);
+}
+
+} // namespace
+} // namespace sse_audio
