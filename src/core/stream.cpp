@@ -94,7 +94,7 @@ StreamStats Stream::stats() const
 	if (stopped_)
 		return *stopped_;
 	return StreamStats{server_.stats(), channel_->stats(),
-			     relay_ ? std::optional<RelayStats>(relay_->stats()) : std::nullopt};
+			   relay_ ? std::optional<RelayStats>(relay_->stats()) : std::nullopt};
 }
 
 StreamStats Stream::stop()
