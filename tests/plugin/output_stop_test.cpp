@@ -142,6 +142,19 @@ public:
 		output_ = nullptr;
 	}
 	// Waits (bounded) until libobs's capture thread has marked the output inactive.
+	// libobs clears "active" on its end-of-capture thread and may emit "stop" a moment later on the thread that
+	// asked for the end: a test that saw the output inactive waits (bounded) for the signal too.
+	bool wait_stops(int count, std::chrono::milliseconds limit = 3s) const
+	{
+		const auto deadline = Clock::now() + limit;
+		while (signals_->stops.load() < count) {
+			if (Clock::now() > deadline)
+				return false;
+			std::this_thread::sleep_for(2ms);
+		}
+		return true;
+	}
+
 	bool wait_inactive(std::chrono::milliseconds limit = 3s) const
 	{
 		const auto deadline = Clock::now() + limit;
@@ -203,6 +216,7 @@ TEST(OutputStop, ForcedSecondStopAfterCaptureEnded)
 	output.stop();
 	expect_streams_ended(listeners, "after the stop");
 	ASSERT_TRUE(output.wait_inactive());
+	EXPECT_TRUE(output.wait_stops(1));
 	EXPECT_EQ(output.signals().stops.load(), 1);
 
 	output.force_stop();
@@ -276,6 +290,7 @@ TEST(OutputStop, EncoderFailureStopsTheOutputWithAnError)
 	auto listeners = attach_listeners(output.port(), 2);
 	expect_streams_ended(listeners, "after the encoder failed");
 	ASSERT_TRUE(output.wait_inactive()) << "the output did not stop after its encoder failed";
+	EXPECT_TRUE(output.wait_stops(1));
 	EXPECT_EQ(output.signals().stops.load(), 1);
 	EXPECT_EQ(output.signals().last_stop_code.load(), OBS_OUTPUT_ERROR);
 	const char *error = obs_output_get_last_error(output.get());

@@ -59,11 +59,17 @@ TEST(Stream, AFailedPartTakesTheOthersDownAndSaysWhy)
 	ASSERT_EQ(getsockname(holder, reinterpret_cast<sockaddr *>(&addr), &len), 0);
 	const int port = ntohs(addr.sin_port);
 
-	const Counts before;
-	for (int i = 0; i < 10; i++) {
+	// One attempt first: what a process sets up once and keeps (a sanitizer's helper thread, the resolver's state)
+	// is not a leak of the stream's; from then on, failed starts must leave nothing behind.
+	const auto attempt = [&] {
 		StreamConfig config = config_for(port, web.web());
 		config.settings.relay_url = "http://127.0.0.1:9/pub/obs"; // started, then stopped with the rest
-		auto stream = Stream::start(std::move(config));
+		return Stream::start(std::move(config));
+	};
+	ASSERT_FALSE(attempt());
+	const Counts before;
+	for (int i = 0; i < 10; i++) {
+		auto stream = attempt();
 		ASSERT_FALSE(stream) << "started on a port another program holds";
 		EXPECT_NE(stream.error().find(std::to_string(port)), std::string::npos) << stream.error();
 	}
