@@ -142,8 +142,8 @@ public:
 		output_ = nullptr;
 	}
 	// Waits (bounded) until libobs's capture thread has marked the output inactive.
-	// libobs clears "active" on its end-of-capture thread and may emit "stop" a moment later on the thread that
-	// asked for the end: a test that saw the output inactive waits (bounded) for the signal too.
+	// obs_output_active() can read false before the "stop" handler has run (seen under ThreadSanitizer, where
+	// threads run slower): a test that saw the output inactive waits (bounded) for the signal too.
 	bool wait_stops(int count, std::chrono::milliseconds limit = 3s) const
 	{
 		const auto deadline = Clock::now() + limit;
