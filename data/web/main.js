@@ -41,9 +41,11 @@ const PCM_PATHS = ['webcodecs', 'webaudio'];
 // no sound is left for the next one (see SoundWatch). `?engine=` on the page address puts the path it names first
 // (tests, troubleshooting) when this browser has it; `asked` in the result says when it has not.
 async function playbackPaths(audio, asked) {
+	// The two trial decodes run side by side: the page waits for the slower, not for both in turn.
+	const [webcodecs, webaudio] = await Promise.all([decodesWithWebCodecs(), decodesWithWebAudio()]);
 	const supported = {
-		webcodecs: await decodesWithWebCodecs(),
-		webaudio: await decodesWithWebAudio(),
+		webcodecs,
+		webaudio,
 		mse: mediaSourceSupports('mse'),
 		managed: mediaSourceSupports('managed'),
 		element: elementSupported(audio),

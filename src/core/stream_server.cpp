@@ -26,33 +26,38 @@ namespace {
 // Request bodies: nothing here takes one, so anything more than a little is refused with 413.
 constexpr size_t kMaxPayloadBytes = 4096;
 
+using HeaderFields = std::vector<std::pair<std::string, std::string>>;
+
 // Cross-origin reading (CORS) as the origin policy allows it for this request; nothing for a same-origin one.
-void set_allow_origin(httplib::Response &res, const std::string &allow_origin)
+void add_allow_origin(HeaderFields &fields, const std::string &allow_origin)
 {
 	if (allow_origin.empty())
 		return;
-	res.set_header("Access-Control-Allow-Origin", allow_origin);
+	fields.emplace_back("Access-Control-Allow-Origin", allow_origin);
 	if (allow_origin != "*")
-		res.set_header("Vary", "Origin");
+		fields.emplace_back("Vary", "Origin");
+}
+
+void set_allow_origin(httplib::Response &res, const std::string &allow_origin)
+{
+	HeaderFields fields;
+	add_allow_origin(fields, allow_origin);
+	for (const auto &[name, value] : fields)
+		res.set_header(name, value);
 }
 
 // The header fields of a stream response, in one list for both ways one is written: by httplib (a HEAD request)
 // and as raw bytes by the fan-out (stream_response_head).
-std::vector<std::pair<std::string, std::string>> stream_header_fields(ListenerKind kind,
-								      const std::string &allow_origin)
+HeaderFields stream_header_fields(ListenerKind kind, const std::string &allow_origin)
 {
-	std::vector<std::pair<std::string, std::string>> fields = {
+	HeaderFields fields = {
 		{"Content-Type", kind == ListenerKind::Sse ? "text/event-stream; charset=utf-8" : "audio/mpeg"},
 		{"Cache-Control", "no-cache, no-store"},
 		// Tell nginx and similar proxies not to buffer: a buffered event stream is a delayed one.
 		{"X-Accel-Buffering", "no"},
 		{"X-Content-Type-Options", "nosniff"},
 	};
-	if (!allow_origin.empty()) {
-		fields.emplace_back("Access-Control-Allow-Origin", allow_origin);
-		if (allow_origin != "*")
-			fields.emplace_back("Vary", "Origin");
-	}
+	add_allow_origin(fields, allow_origin);
 	return fields;
 }
 
