@@ -52,7 +52,7 @@ else()
   target_link_libraries(sse_audio_httplib INTERFACE httplib::httplib)
   get_target_property(_sse_httplib_hints httplib::httplib INTERFACE_INCLUDE_DIRECTORIES)
 endif()
-# src/core/takeover_server.cpp reshapes cpp-httplib's Server through internals that change between its releases
+# src/core/net/takeover_server.cpp reshapes cpp-httplib's Server through internals that change between its releases
 # (it is the one file that touches them). Only versions it has been built and tested with are accepted: their
 # version comes from the header the build will use, and reaches that file as SSE_AUDIO_HTTPLIB_VERSION.
 set(SSE_AUDIO_HTTPLIB_TESTED "0.11.4 (Debian 12), 0.18.7 (Debian 13) and 0.41.0 (Debian sid)")
@@ -68,7 +68,7 @@ math(EXPR SSE_AUDIO_HTTPLIB_VERSION "${CMAKE_MATCH_1} * 1000000 + ${CMAKE_MATCH_
 if(SSE_AUDIO_HTTPLIB_VERSION LESS 11004 OR SSE_AUDIO_HTTPLIB_VERSION GREATER_EQUAL 42000)
   message(FATAL_ERROR "obs-sse-audio: cpp-httplib ${SSE_AUDIO_HTTPLIB_VERSION_STRING} (${SSE_AUDIO_HTTPLIB_HEADER}) "
                       "is outside the tested range 0.11.4 to 0.41.x (tested: ${SSE_AUDIO_HTTPLIB_TESTED}). "
-                      "src/core/takeover_server.cpp uses cpp-httplib internals that change between releases: "
+                      "src/core/net/takeover_server.cpp uses cpp-httplib internals that change between releases: "
                       "build it and run the tests with the new version before widening the range here.")
 endif()
 message(STATUS "obs-sse-audio: cpp-httplib ${SSE_AUDIO_HTTPLIB_VERSION_STRING} (${SSE_AUDIO_HTTPLIB_HEADER})")

@@ -52,23 +52,8 @@ SSE_AUDIO_REQUIRE_BROWSER_TESTS=1 xvfb-run -a -s "-screen 0 1280x800x24" \
 	ctest --test-dir "$build" -R '^browser[.]chromium$' --output-on-failure
 
 echo "== browser tests (the same checks in Firefox ESR: WebCodecs, and Media Source with MP3 in fragmented MP4)"
-# puppeteer-core over WebDriver BiDi has been seen to stop answering every call mid-suite (a driver hang: "the
-# browser did not answer ... within 30000 ms", never a failed assertion). Only that failure earns one more run of
-# the whole suite, whose every check must then pass; any other failure fails this step at once.
-firefox_log="$(mktemp)"
-firefox_suite() {
-	SSE_AUDIO_REQUIRE_BROWSER_TESTS=1 xvfb-run -a -s "-screen 0 1280x800x24" \
-		ctest --test-dir "$build" -R '^browser[.]firefox$' --output-on-failure 2>&1 | tee "$firefox_log"
-}
-if ! firefox_suite; then
-	if grep -q 'the browser did not answer' "$firefox_log" && ! grep -q 'AssertionError' "$firefox_log"; then
-		echo "browser.firefox: the driver stopped answering; running the suite once more"
-		firefox_suite
-	else
-		exit 1
-	fi
-fi
-rm -f "$firefox_log"
+SSE_AUDIO_REQUIRE_BROWSER_TESTS=1 xvfb-run -a -s "-screen 0 1280x800x24" \
+	ctest --test-dir "$build" -R '^browser[.]firefox$' --output-on-failure
 
 echo "== browser tests (WebKitGTK, Safari's engine: MiniBrowser over WebKitWebDriver; its Web Audio path, Media Source failover)"
 SSE_AUDIO_REQUIRE_BROWSER_TESTS=1 ctest --test-dir "$build" -R '^browser[.]webkit$' --output-on-failure

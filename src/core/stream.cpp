@@ -1,6 +1,6 @@
 #include "stream.hpp"
 
-#include "origin_policy.hpp"
+#include "serve/origin_policy.hpp"
 
 #include <chrono>
 #include <thread>

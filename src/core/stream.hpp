@@ -1,10 +1,10 @@
 #pragma once
 
-#include "audio_channel.hpp"
-#include "relay_publisher.hpp"
-#include "result.hpp"
-#include "stream_server.hpp"
-#include "stream_settings.hpp"
+#include "audio/audio_channel.hpp"
+#include "relay/relay_publisher.hpp"
+#include "base/result.hpp"
+#include "serve/stream_server.hpp"
+#include "settings/stream_settings.hpp"
 
 #include <cstddef>
 #include <functional>

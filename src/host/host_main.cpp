@@ -10,6 +10,7 @@
 #include "host_options.hpp"
 #include "tone_marks.hpp"
 #include "tone_source.hpp"
+#include "tiny_video_mix.hpp"
 
 #include <poll.h>
 #include <unistd.h>
@@ -347,18 +348,7 @@ std::optional<std::string> reset_audio_and_video(const HostOptions &o)
 						   : SPEAKERS_STEREO;
 	if (!obs_reset_audio(&audio))
 		return "error: libobs could not set up audio";
-	struct obs_video_info video = {};
-	video.graphics_module = "libobs-opengl";
-	video.fps_num = 30;
-	video.fps_den = 1;
-	video.base_width = video.output_width = 64;
-	video.base_height = video.output_height = 64;
-	video.output_format = VIDEO_FORMAT_NV12;
-	video.gpu_conversion = true;
-	video.colorspace = VIDEO_CS_709;
-	video.range = VIDEO_RANGE_PARTIAL;
-	video.scale_type = OBS_SCALE_BICUBIC;
-	if (obs_reset_video(&video) != OBS_VIDEO_SUCCESS)
+	if (sse_audio::obs::reset_tiny_video_mix() != OBS_VIDEO_SUCCESS)
 		return "error: libobs could not set up video (is there an X display? run under xvfb-run -a)";
 	return std::nullopt;
 }

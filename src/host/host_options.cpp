@@ -1,6 +1,6 @@
 #include "host_options.hpp"
 
-#include "setting_fields.hpp"
+#include "settings/setting_fields.hpp"
 
 #include <algorithm>
 #include <charconv>

@@ -4,8 +4,8 @@
 
 #include <obs.h>
 
-#include "pcm_queue.hpp"
-#include "wall_clock.hpp"
+#include "audio/pcm_queue.hpp"
+#include "base/wall_clock.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -17,6 +17,11 @@ namespace {
 
 constexpr uint32_t kChunkFrames = 480; // 10 ms at 48 kHz
 constexpr float kAmplitude = 0.25f;    // -12 dBFS: clearly audible, never clipping after mixing
+// Each chunk goes to libobs this long before its time. libobs mixes by timestamp, so audio given early is mixed
+// at its time all the same; what the lead buys is slack for this thread. Sent just in time, a chunk this thread
+// got to late (a busy machine: 100 ms and more was seen with both cores taken) missed its mix, libobs added that
+// much buffering and held the output meanwhile, and every listener heard a silence the plugin did not make.
+constexpr uint64_t kLeadNs = 200'000'000;
 
 class ToneSource {
 public:
@@ -74,8 +79,9 @@ private:
 			audio.timestamp = tone_frame_ns(start_ns, frames_sent, rate);
 			obs_source_output_audio(source_, &audio);
 			frames_sent += kChunkFrames;
-			// Sleep to the next chunk's due time on the sample clock, so the tone runs at exactly real time.
-			os_sleepto_ns(tone_frame_ns(start_ns, frames_sent, rate));
+			// Sleep to the next chunk's due time on the sample clock, less the lead, so the tone runs at exactly
+			// real time, kLeadNs ahead.
+			os_sleepto_ns(tone_frame_ns(start_ns, frames_sent, rate) - kLeadNs);
 		}
 	}
 

@@ -3,6 +3,7 @@
 #include <obs-frontend-api.h>
 #include <util/platform.h>
 
+#include "callback_guard.hpp"
 #include "plugin_log.hpp"
 #include "websocket_requests.hpp"
 
@@ -10,7 +11,7 @@ namespace sse_audio::obs {
 
 namespace {
 
-void on_frontend_event(enum obs_frontend_event event, void *param)
+void handle_frontend_event(enum obs_frontend_event event, void *param)
 {
 	auto &controller = *static_cast<OutputController *>(param);
 	switch (event) {
@@ -35,6 +36,11 @@ void on_frontend_event(enum obs_frontend_event event, void *param)
 	default:
 		break;
 	}
+}
+
+void on_frontend_event(enum obs_frontend_event event, void *param)
+{
+	guarded("handling an OBS frontend event", [&] { handle_frontend_event(event, param); });
 }
 
 } // namespace

@@ -1,11 +1,12 @@
 #include "output_controller.hpp"
 
+#include "callback_guard.hpp"
 #include "output_settings.hpp"
 #include "plugin_log.hpp"
 #include "settings_store.hpp"
 #include "sse_output.hpp"
 
-#include "audio_channel.hpp"
+#include "audio/audio_channel.hpp"
 
 #include <utility>
 
@@ -241,21 +242,26 @@ void OutputController::stop_output()
 
 void OutputController::on_output_stop(void *param, calldata_t *data)
 {
-	auto *self = static_cast<OutputController *>(param);
+	guarded("handling the output's stop signal",
+		[&] { static_cast<OutputController *>(param)->output_stopped(data); });
+}
+
+void OutputController::output_stopped(calldata_t *data)
+{
 	const long long code = calldata_int(data, "code");
 	if (code == OBS_OUTPUT_SUCCESS)
 		return; // an ordinary stop, asked for by stop_output()
 	std::string error;
 	{
-		std::lock_guard lock(self->mutex_);
+		std::lock_guard lock(mutex_);
 		// Only a live output can fail by itself; during a start or a stop the worker sets the state itself.
-		if (self->state_.phase != StreamPhase::Live || !self->output_)
+		if (state_.phase != StreamPhase::Live || !output_)
 			return;
-		const char *last = obs_output_get_last_error(self->output_);
+		const char *last = obs_output_get_last_error(output_);
 		error = last && *last ? last : "the output stopped with error " + std::to_string(code);
 	}
 	SSE_LOG(LOG_WARNING, "the output stopped by itself: %s", error.c_str());
-	self->set_state({StreamPhase::Error, 0, std::move(error)});
+	set_state({StreamPhase::Error, 0, std::move(error)});
 }
 
 void OutputController::set_state(StreamState state)

@@ -54,6 +54,7 @@ private:
 	// libobs's "stop" signal of the output (any thread): an output that stopped by itself with an error code
 	// (its encoder failed) puts the controller in StreamPhase::Error with the output's last error.
 	static void on_output_stop(void *param, calldata_t *data);
+	void output_stopped(calldata_t *data); // what on_output_stop does, guarded
 
 	const std::string settings_path_;
 

@@ -2,8 +2,8 @@
 
 #include <obs-module.h>
 
-#include "mp3_encoder.hpp"
-#include "setting_fields.hpp"
+#include "audio/mp3_encoder.hpp"
+#include "settings/setting_fields.hpp"
 
 #include <string>
 

@@ -3,12 +3,12 @@
 #include <obs-data.h>
 #include <obs-properties.h>
 
-#include "stream_settings.hpp"
+#include "settings/stream_settings.hpp"
 
 namespace sse_audio::obs {
 
 // The settings keys (part of the contract: docs/architecture.md; used by scripts, obs-websocket and saved configs)
-// and how each is read, written and offered are declared once, in src/core/setting_fields.cpp.
+// and how each is read, written and offered are declared once, in src/core/settings/setting_fields.cpp.
 // What the player shows when no title is set.
 inline constexpr const char *kDefaultTitle = "OBS";
 

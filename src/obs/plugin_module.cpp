@@ -1,6 +1,7 @@
 #include <obs-module.h>
 
 #include "frontend_events.hpp"
+#include "callback_guard.hpp"
 #include "plugin_log.hpp"
 #include "plugin_module.hpp"
 #include "sse_output.hpp"
@@ -50,18 +51,24 @@ MODULE_EXPORT const char *obs_module_description(void)
 
 bool obs_module_load(void)
 {
-	sse_audio::obs::register_sse_output();
-	// The controller only reads its settings here; its output is created at the first start, from whichever
-	// place asks first (the dock, "start with OBS", obs-websocket).
-	g_controller = std::make_unique<sse_audio::obs::OutputController>(settings_file_path());
-	SSE_LOG(LOG_INFO, "loaded version %s", SSE_AUDIO_VERSION);
-	return true;
+	// A module that fails to load is reported by OBS and left out; OBS itself goes on.
+	return sse_audio::obs::guarded(
+		"loading the module",
+		[] {
+			sse_audio::obs::register_sse_output();
+			// The controller only reads its settings here; its output is created at the first start, from
+			// whichever place asks first (the dock, "start with OBS", obs-websocket).
+			g_controller = std::make_unique<sse_audio::obs::OutputController>(settings_file_path());
+			SSE_LOG(LOG_INFO, "loaded version %s", SSE_AUDIO_VERSION);
+			return true;
+		},
+		false);
 }
 
 void obs_module_unload(void)
 {
 	// Inside OBS the controller already shut down on OBS_FRONTEND_EVENT_EXIT; elsewhere this stops the output
 	// and its server before the module goes away.
-	g_controller.reset();
+	sse_audio::obs::guarded("unloading the module", [] { g_controller.reset(); });
 	SSE_LOG(LOG_INFO, "unloaded");
 }

@@ -5,7 +5,7 @@
 
 #include "stream_control.hpp"
 
-#include "result.hpp"
+#include "base/result.hpp"
 
 #include <string>
 #include <vector>

@@ -3,9 +3,10 @@
 #include <obs-module.h>
 #include <media-io/audio-io.h>
 
+#include "callback_guard.hpp"
 #include "output_settings.hpp"
 #include "plugin_log.hpp"
-#include "relay_url.hpp"
+#include "relay/relay_url.hpp"
 #include "stream.hpp"
 
 #include <atomic>
@@ -275,8 +276,13 @@ const char *output_name(void *)
 
 void *output_create(obs_data_t *settings, obs_output_t *output)
 {
-	const auto *type = static_cast<const OutputTypeOptions *>(obs_output_get_type_data(output));
-	return new SseOutput(settings, output, type ? *type : OutputTypeOptions{});
+	return guarded(
+		"creating the output",
+		[&]() -> void * {
+			const auto *type = static_cast<const OutputTypeOptions *>(obs_output_get_type_data(output));
+			return new SseOutput(settings, output, type ? *type : OutputTypeOptions{});
+		},
+		nullptr); // libobs refuses the output: obs_output_create returns null
 }
 
 void free_type_options(void *type_data)
@@ -286,22 +292,23 @@ void free_type_options(void *type_data)
 
 void output_destroy(void *data)
 {
-	delete static_cast<SseOutput *>(data);
+	guarded("destroying the output", [&] { delete static_cast<SseOutput *>(data); });
 }
 
 bool output_start(void *data)
 {
-	return static_cast<SseOutput *>(data)->start();
+	return guarded(
+		"starting the output", [&] { return static_cast<SseOutput *>(data)->start(); }, false);
 }
 
 void output_stop(void *data, uint64_t)
 {
-	static_cast<SseOutput *>(data)->stop();
+	guarded("stopping the output", [&] { static_cast<SseOutput *>(data)->stop(); });
 }
 
 void output_update(void *data, obs_data_t *settings)
 {
-	static_cast<SseOutput *>(data)->update(settings);
+	guarded("updating the output's settings", [&] { static_cast<SseOutput *>(data)->update(settings); });
 }
 
 void output_raw_audio(void *, struct audio_data *)
@@ -312,7 +319,9 @@ void output_raw_audio(void *, struct audio_data *)
 
 obs_properties_t *output_properties(void *)
 {
-	return make_output_properties();
+	return guarded(
+		"listing the output's properties", [] { return make_output_properties(); },
+		static_cast<obs_properties_t *>(nullptr));
 }
 
 } // namespace

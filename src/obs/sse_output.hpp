@@ -2,11 +2,11 @@
 
 #include <obs.h>
 
-#include "audio_channel.hpp"
-#include "frame_encoder.hpp"
-#include "relay_stats.hpp"
+#include "audio/audio_channel.hpp"
+#include "audio/frame_encoder.hpp"
+#include "relay/relay_stats.hpp"
 #include "stream.hpp"
-#include "stream_server.hpp"
+#include "serve/stream_server.hpp"
 
 #include <optional>
 #include <string>

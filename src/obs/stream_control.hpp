@@ -3,8 +3,8 @@
 // What the dock, "start with OBS" and obs-websocket may ask of the plugin's output, without knowing libobs: the
 // dock's tests drive a fake of it, the plugin an OutputController. Plain C++ so that src/ui can use it freely.
 
-#include "relay_stats.hpp"
-#include "stream_settings.hpp"
+#include "relay/relay_stats.hpp"
+#include "settings/stream_settings.hpp"
 
 #include <cstdint>
 #include <functional>

@@ -4,7 +4,8 @@
 #include <callback/calldata.h>
 #include <callback/proc.h>
 
-#include "listener_urls.hpp"
+#include "settings/listener_urls.hpp"
+#include "callback_guard.hpp"
 #include "plugin_log.hpp"
 
 #include <chrono>
@@ -39,30 +40,45 @@ void respond_with_status(OutputController &controller, const StreamState &state,
 		     listener_hosts(settings.stream.bind_address, local_ipv4_addresses()), response);
 }
 
-void handle_status(obs_data_t *, obs_data_t *response, void *priv)
+void answer_status(OutputController &controller, obs_data_t *response)
 {
-	auto &controller = *static_cast<OutputController *>(priv);
 	respond_with_status(controller, controller.state(), response);
 }
 
 // "start" and "stop" answer once the output settled, so a script knows whether it worked: `ok` and, when not,
 // `error`, then the whole status.
-void handle_start(obs_data_t *, obs_data_t *response, void *priv)
+void answer_start(OutputController &controller, obs_data_t *response)
 {
-	auto &controller = *static_cast<OutputController *>(priv);
 	controller.start();
 	const StreamState state = controller.wait_settled(kSettleTimeout);
 	obs_data_set_bool(response, "ok", state.phase == StreamPhase::Live);
 	respond_with_status(controller, state, response);
 }
 
-void handle_stop(obs_data_t *, obs_data_t *response, void *priv)
+void answer_stop(OutputController &controller, obs_data_t *response)
 {
-	auto &controller = *static_cast<OutputController *>(priv);
 	controller.stop();
 	const StreamState state = controller.wait_settled(kSettleTimeout);
 	obs_data_set_bool(response, "ok", state.phase == StreamPhase::Stopped);
 	respond_with_status(controller, state, response);
+}
+
+// What obs-websocket calls: one of the answers above, guarded (callback_guard.hpp); a request that threw is
+// answered with `ok` false and an `error` that points to the log.
+template <void (*Answer)(OutputController &, obs_data_t *)>
+void handle(obs_data_t *, obs_data_t *response, void *priv)
+{
+	const bool answered = guarded(
+		"an obs-websocket request",
+		[&] {
+			Answer(*static_cast<OutputController *>(priv), response);
+			return true;
+		},
+		false);
+	if (!answered) {
+		obs_data_set_bool(response, "ok", false);
+		obs_data_set_string(response, "error", "the request failed; the OBS log says why");
+	}
 }
 
 // Calls `name` on obs-websocket's proc handler with `vendor` set, as its API expects; the `success` it reports.
@@ -178,7 +194,7 @@ bool register_websocket_requests(OutputController &controller)
 	g_api = api;
 	g_vendor = vendor;
 
-	const RequestFunction functions[] = {handle_start, handle_stop, handle_status};
+	const RequestFunction functions[] = {handle<answer_start>, handle<answer_stop>, handle<answer_status>};
 	bool all = true;
 	for (size_t i = 0; i < std::size(kRequests); i++) {
 		// obs-websocket copies the callback structure, so a local one is enough.

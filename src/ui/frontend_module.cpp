@@ -6,6 +6,7 @@
 #include <obs-module.h>
 #include <obs-frontend-api.h>
 
+#include "callback_guard.hpp"
 #include "obs_dock.hpp"
 #include "plugin_module.hpp"
 
@@ -13,10 +14,13 @@
 
 void obs_module_post_load(void)
 {
-	// OBS is a QApplication; the headless host is not, and calling the frontend API there would only log warnings.
-	const bool inside_obs = qobject_cast<QApplication *>(QCoreApplication::instance()) != nullptr &&
-				obs_frontend_get_main_window() != nullptr;
-	sse_audio::obs::finish_loading(inside_obs);
-	if (inside_obs)
-		sse_audio::ui::install_dock(sse_audio::obs::output_controller());
+	sse_audio::obs::guarded("finishing loading the module", [] {
+		// OBS is a QApplication; the headless host is not, and calling the frontend API there would only log
+		// warnings.
+		const bool inside_obs = qobject_cast<QApplication *>(QCoreApplication::instance()) != nullptr &&
+					obs_frontend_get_main_window() != nullptr;
+		sse_audio::obs::finish_loading(inside_obs);
+		if (inside_obs)
+			sse_audio::ui::install_dock(sse_audio::obs::output_controller());
+	});
 }

@@ -3,7 +3,7 @@
 #include "stream_dock.hpp"
 #include "ui_text.hpp"
 
-#include "listener_urls.hpp"
+#include "settings/listener_urls.hpp"
 #include "plugin_log.hpp"
 
 #include <obs-config.h>

@@ -3,7 +3,7 @@
 #include "status_text.hpp"
 #include "ui_text.hpp"
 
-#include "mp3_encoder.hpp"
+#include "audio/mp3_encoder.hpp"
 #include "output_settings.hpp"
 
 #include <QCheckBox>

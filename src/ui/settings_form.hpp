@@ -4,7 +4,7 @@
 // timeout, and under "Advanced" the others (the relay's under a heading of their own) and "start with OBS". Each
 // field has its own message line for refusals.
 
-#include "setting_fields.hpp"
+#include "settings/setting_fields.hpp"
 #include "stream_control.hpp"
 
 #include <QWidget>

@@ -2,7 +2,7 @@
 
 #include "ui_text.hpp"
 
-#include "setting_fields.hpp"
+#include "settings/setting_fields.hpp"
 
 #include <QDateTime>
 

@@ -5,7 +5,7 @@
 #include "status_text.hpp"
 #include "ui_text.hpp"
 
-#include "listener_urls.hpp"
+#include "settings/listener_urls.hpp"
 
 #include <QApplication>
 #include <QFormLayout>

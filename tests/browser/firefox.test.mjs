@@ -84,11 +84,15 @@ test('plays through Media Source with MP3 in fragmented MP4', TEST, async () => 
 	console.log(`# firefox mse (fmp4): first sound ${start.firstSoundMs} ms, ${JSON.stringify(figures)}`);
 });
 
-test('through a cut, frozen, jittery and thin network: sound, delay and what the page says', { timeout: 300000 }, async () => {
-	// A browser of its own (audible: the ear listens), a host whose tone carries marks, the impairing proxy.
-	await checkImpairedNetworks('firefox');
-});
-
 test('no script errors on the page', async () => {
 	assert.deepEqual(await page.evaluate(() => window.__pageErrors), []);
+});
+
+test('through a cut, frozen, jittery and thin network: sound, delay and what the page says', { timeout: 300000 }, async () => {
+	// A browser of its own (audible: the ear listens), a host whose tone carries marks, the impairing proxy. The
+	// suite's browser is closed first: with it still running, the second Firefox hung (no answer to any BiDi call
+	// from the first one after Play) in 3 of 9 runs, one of them in CI; one Firefox at a time, 0 of 3 runs.
+	await browser.close();
+	browser = null;
+	await checkImpairedNetworks('firefox');
 });

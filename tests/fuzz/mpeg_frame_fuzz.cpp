@@ -2,7 +2,7 @@
 // split into appends of fuzzer-chosen sizes; every byte must come out as part of a frame, as skipped, or as
 // pending, and every frame must be exactly what its own header says.
 
-#include "mpeg_frame.hpp"
+#include "audio/mpeg_frame.hpp"
 
 #include <fuzzer/FuzzedDataProvider.h>
 

@@ -2,7 +2,7 @@
 // garbage, oversized lines, slow partial requests). Fed in fuzzer-chosen pieces, as a slow client would send, it must
 // reach the same verdict as when fed everything at once, and every verdict must be one the server can act on.
 
-#include "request_head.hpp"
+#include "net/request_head.hpp"
 
 #include <fuzzer/FuzzedDataProvider.h>
 

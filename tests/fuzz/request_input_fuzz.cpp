@@ -2,8 +2,8 @@
 // (header or `lastEventId` query parameter) and the request path looked up among the player's files. Each is
 // checked against a plain statement of what it must accept.
 
-#include "sse_format.hpp"
-#include "web_assets.hpp"
+#include "audio/sse_format.hpp"
+#include "serve/web_assets.hpp"
 
 #include <fuzzer/FuzzedDataProvider.h>
 

@@ -4,7 +4,7 @@
 // Titles that validation accepts must also be text that nlohmann/json can put into /status.json.
 
 #include "settings_store.hpp"
-#include "stream_settings.hpp"
+#include "settings/stream_settings.hpp"
 
 #include <obs-module.h>
 

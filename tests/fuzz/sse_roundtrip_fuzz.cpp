@@ -2,8 +2,8 @@
 // events, comments, retry) is read back by the small event-stream parser below, written from the WHATWG rules, and
 // must give back exactly what went in.
 
-#include "base64.hpp"
-#include "sse_format.hpp"
+#include "base/base64.hpp"
+#include "audio/sse_format.hpp"
 
 #include <fuzzer/FuzzedDataProvider.h>
 

@@ -4,6 +4,7 @@
 #include <obs-module.h>
 
 #include "sse_output.hpp"
+#include "tiny_video_mix.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -47,18 +48,7 @@ public:
 		audio.samples_per_sec = 48000;
 		audio.speakers = SPEAKERS_STEREO;
 		ASSERT_TRUE(obs_reset_audio(&audio));
-		// libobs creates no output, even an audio-only one, without a video mix: a tiny canvas will do.
-		struct obs_video_info video = {};
-		video.graphics_module = "libobs-opengl";
-		video.fps_num = 30;
-		video.fps_den = 1;
-		video.base_width = video.output_width = 64;
-		video.base_height = video.output_height = 64;
-		video.output_format = VIDEO_FORMAT_NV12;
-		video.colorspace = VIDEO_CS_709;
-		video.range = VIDEO_RANGE_PARTIAL;
-		video.scale_type = OBS_SCALE_BICUBIC;
-		ASSERT_EQ(obs_reset_video(&video), OBS_VIDEO_SUCCESS) << "is there an X display? run under xvfb-run -a";
+		ASSERT_EQ(reset_tiny_video_mix(), OBS_VIDEO_SUCCESS) << "is there an X display? run under xvfb-run -a";
 		register_sse_output(kOutputId, {{}, test_web_root()});
 	}
 	void TearDown() override

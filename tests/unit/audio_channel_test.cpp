@@ -1,5 +1,5 @@
-#include "audio_channel.hpp"
-#include "mp3_encoder.hpp"
+#include "audio/audio_channel.hpp"
+#include "audio/mp3_encoder.hpp"
 #include "test_audio.hpp"
 
 #include <gtest/gtest.h>

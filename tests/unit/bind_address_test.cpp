@@ -2,9 +2,9 @@
 // address of the machine, 0.0.0.0 puts it on all of them.
 
 #include "http_test_support.hpp"
-#include "listener_urls.hpp"
+#include "settings/listener_urls.hpp"
 #include "raw_connection.hpp"
-#include "stream_server.hpp"
+#include "serve/stream_server.hpp"
 
 #include <gtest/gtest.h>
 

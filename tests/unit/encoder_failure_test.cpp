@@ -1,9 +1,9 @@
 // An encoder that fails mid-stream: the channel must say so (stats and callback), close its hub so listeners end,
 // publish nothing after the failure, and still stop cleanly.
 
-#include "audio_channel.hpp"
+#include "audio/audio_channel.hpp"
 #include "failing_encoder.hpp"
-#include "mp3_encoder.hpp"
+#include "audio/mp3_encoder.hpp"
 #include "test_audio.hpp"
 
 #include <gtest/gtest.h>

@@ -3,8 +3,8 @@
 // An encoder that fails mid-stream, for the tests of what a channel and the OBS output do then: real LAME for the
 // first `good_calls` encodes, then the error LAME gives when it runs out of memory.
 
-#include "frame_encoder.hpp"
-#include "mp3_encoder.hpp"
+#include "audio/frame_encoder.hpp"
+#include "audio/mp3_encoder.hpp"
 
 #include <memory>
 #include <vector>

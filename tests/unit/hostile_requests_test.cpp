@@ -3,12 +3,12 @@
 // strings, unsupported methods, HTTP/0.9 and HTTP/2 prefaces. Each must get a 4xx or a closed connection, while
 // one ordinary SSE listener, connected through the whole test, receives every event with consecutive ids.
 
-#include "audio_channel.hpp"
+#include "audio/audio_channel.hpp"
 #include "audio_events.hpp"
 #include "http_test_support.hpp"
 #include "raw_connection.hpp"
 #include "sse_reader.hpp"
-#include "stream_server.hpp"
+#include "serve/stream_server.hpp"
 #include "test_audio.hpp"
 
 #include <gtest/gtest.h>

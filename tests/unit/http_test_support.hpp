@@ -3,7 +3,7 @@
 // HTTP helpers for the stream server tests: a free port, raw requests (no client-side path normalisation), a
 // temporary web root, a streaming client in its own thread and an event-stream parser.
 
-#include "stream_server.hpp"
+#include "serve/stream_server.hpp"
 
 #include <httplib.h>
 

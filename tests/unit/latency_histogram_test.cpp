@@ -1,4 +1,4 @@
-#include "latency_histogram.hpp"
+#include "base/latency_histogram.hpp"
 
 #include <gtest/gtest.h>
 

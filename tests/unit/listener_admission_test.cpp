@@ -1,4 +1,4 @@
-#include "listener_admission.hpp"
+#include "serve/listener_admission.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // The listener URLs the dock and obs-websocket's status offer.
 
-#include "listener_urls.hpp"
+#include "settings/listener_urls.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
-#include "mp3_encoder.hpp"
-#include "mpeg_frame.hpp"
+#include "audio/mp3_encoder.hpp"
+#include "audio/mpeg_frame.hpp"
 #include "test_audio.hpp"
 
 #include <gtest/gtest.h>

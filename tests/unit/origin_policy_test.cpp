@@ -1,9 +1,9 @@
 // Which pages of other origins may read the streams and the status (CORS), and which Host names the server answers
 // to: the `allowed_origins` setting, parsed, and applied by the real server on 127.0.0.1.
 
-#include "origin_policy.hpp"
-#include "stream_server.hpp"
-#include "stream_settings.hpp"
+#include "serve/origin_policy.hpp"
+#include "serve/stream_server.hpp"
+#include "settings/stream_settings.hpp"
 
 #include "http_test_support.hpp"
 #include "raw_connection.hpp"

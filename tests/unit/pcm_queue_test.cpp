@@ -1,4 +1,4 @@
-#include "pcm_queue.hpp"
+#include "audio/pcm_queue.hpp"
 
 #include <gtest/gtest.h>
 

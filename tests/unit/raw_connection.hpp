@@ -3,7 +3,7 @@
 // A TCP connection that sends exactly the bytes a test gives it (no HTTP client in between to fix them up) and
 // reads with deadlines, for tests of hostile and malformed requests and of which addresses a server answers on.
 
-#include "socket_io.hpp"
+#include "net/socket_io.hpp"
 
 #include <chrono>
 #include <string>

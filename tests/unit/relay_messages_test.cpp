@@ -1,10 +1,10 @@
 // What the relay publishes for hub events: the same event names and data as the plugin's own stream, a timing
 // message before the audio it describes, and merged audio when several events wait.
 
-#include "relay_messages.hpp"
+#include "relay/relay_messages.hpp"
 
-#include "base64.hpp"
-#include "stream_hub.hpp"
+#include "base/base64.hpp"
+#include "audio/stream_hub.hpp"
 
 #include <gtest/gtest.h>
 

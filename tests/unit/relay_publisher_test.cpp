@@ -2,9 +2,9 @@
 // arrives in order with its event name, the key travels as a bearer token, failures are retried and counted, an
 // unreachable relay never holds up the hub, and the stream ends with the stopped event.
 
-#include "relay_publisher.hpp"
+#include "relay/relay_publisher.hpp"
 
-#include "base64.hpp"
+#include "base/base64.hpp"
 #include "http_test_support.hpp"
 #include "test_sockets.hpp"
 

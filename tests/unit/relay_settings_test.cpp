@@ -1,7 +1,7 @@
 // Relay-mode settings and max_listeners_per_address: validation of each, and the relay URL parser.
 
-#include "relay_url.hpp"
-#include "stream_settings.hpp"
+#include "relay/relay_url.hpp"
+#include "settings/stream_settings.hpp"
 
 #include <gtest/gtest.h>
 

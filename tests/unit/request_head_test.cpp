@@ -1,6 +1,6 @@
 // RequestHeadScanner: what the gate lets through to a worker, and what it refuses before one is spent on it.
 
-#include "request_head.hpp"
+#include "net/request_head.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,10 +1,10 @@
 // Faults around the server that the streamer can cause: the port is taken by another program. Start must fail
 // with a reason they can act on, leave no thread or file descriptor behind, and work once the port is free.
 
-#include "audio_channel.hpp"
+#include "audio/audio_channel.hpp"
 #include "http_test_support.hpp"
 #include "process_counts.hpp"
-#include "stream_server.hpp"
+#include "serve/stream_server.hpp"
 #include "test_sockets.hpp"
 
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 // The settings table (setting_fields.cpp), from which the OBS data, the dock and the host's flags are made.
 
-#include "setting_fields.hpp"
+#include "settings/setting_fields.hpp"
 
 #include <gtest/gtest.h>
 

@@ -4,7 +4,7 @@
 #include "http_test_support.hpp"
 #include "process_counts.hpp"
 #include "raw_connection.hpp"
-#include "stream_server.hpp"
+#include "serve/stream_server.hpp"
 #include "test_sockets.hpp"
 
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
-#include "base64.hpp"
-#include "sse_format.hpp"
+#include "base/base64.hpp"
+#include "audio/sse_format.hpp"
 
 #include <gtest/gtest.h>
 

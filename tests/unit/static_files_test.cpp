@@ -4,8 +4,8 @@
 
 #include "http_test_support.hpp"
 #include "raw_connection.hpp"
-#include "stream_server.hpp"
-#include "web_assets.hpp"
+#include "serve/stream_server.hpp"
+#include "serve/web_assets.hpp"
 
 #include <gtest/gtest.h>
 

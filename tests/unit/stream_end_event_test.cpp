@@ -1,7 +1,7 @@
 // `event: stopped`: the last block of every SSE response whose channel stopped, so that a player can tell
 // "the broadcaster stopped" from "the network failed" (docs/protocol.md).
 
-#include "stream_server.hpp"
+#include "serve/stream_server.hpp"
 #include "http_test_support.hpp"
 
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
-#include "sse_format.hpp"
-#include "stream_hub.hpp"
+#include "audio/sse_format.hpp"
+#include "audio/stream_hub.hpp"
 
 #include <gtest/gtest.h>
 

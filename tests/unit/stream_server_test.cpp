@@ -1,6 +1,6 @@
-#include "base64.hpp"
-#include "sse_format.hpp"
-#include "stream_server.hpp"
+#include "base/base64.hpp"
+#include "audio/sse_format.hpp"
+#include "serve/stream_server.hpp"
 #include "http_test_support.hpp"
 #include "test_sockets.hpp"
 

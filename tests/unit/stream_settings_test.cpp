@@ -1,4 +1,4 @@
-#include "stream_settings.hpp"
+#include "settings/stream_settings.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // The stream's title: a setting validated as display text, served in /status.json for the player.
 
-#include "stream_server.hpp"
-#include "stream_settings.hpp"
+#include "serve/stream_server.hpp"
+#include "settings/stream_settings.hpp"
 #include "http_test_support.hpp"
 
 #include <gtest/gtest.h>

@@ -4,7 +4,7 @@
 // Berkeley calls, but Windows closes with closesocket(), reports errors through WSAGetLastError(), takes options
 // as char pointers and has no SIGPIPE to suppress. The engine's own portable calls are in socket_io.hpp.
 
-#include "socket_io.hpp"
+#include "net/socket_io.hpp"
 
 #include <chrono>
 #include <cstddef>

@@ -1,10 +1,10 @@
 // `event: timing`: the capture time of the next audio event, framed once a second in the hub and once per listener
 // before its first audio event (docs/protocol.md, "Timing").
 
-#include "audio_channel.hpp"
-#include "sse_format.hpp"
-#include "stream_hub.hpp"
-#include "stream_server.hpp"
+#include "audio/audio_channel.hpp"
+#include "audio/sse_format.hpp"
+#include "audio/stream_hub.hpp"
+#include "serve/stream_server.hpp"
 #include "http_test_support.hpp"
 
 #include <gtest/gtest.h>

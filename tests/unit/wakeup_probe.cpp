@@ -3,8 +3,8 @@
 // Wine), then events published one at a time, each timed from publish() to its first byte at a listener.
 // Usage: sse_audio_wakeup_probe [idle seconds] [events] [listeners]
 
-#include "stream_hub.hpp"
-#include "stream_server.hpp"
+#include "audio/stream_hub.hpp"
+#include "serve/stream_server.hpp"
 
 #include <httplib.h>
 

@@ -3,7 +3,7 @@
 // address keeps at most its share of the workers busy, its further requests wait in the request gate holding none,
 // and a request's answer has a deadline that progress does not extend.
 
-#include "stream_server.hpp"
+#include "serve/stream_server.hpp"
 
 #include "http_test_support.hpp"
 #include "raw_connection.hpp"

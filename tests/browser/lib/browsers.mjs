@@ -24,8 +24,8 @@ export const CHROMIUM_ARGS = [
 	'--disable-quic',
 ];
 
-// Headless Firefox needs no X display; keeping it off X rules the display out as a cause of the driver hang
-// described in scripts/test.sh (it did not cure it).
+// Headless Firefox needs no X display; keeping it off X rules the display out as a cause of the hang described in
+// firefox.test.mjs (it did not cure it: running one Firefox at a time did).
 function withoutDisplay(env) {
 	const { DISPLAY, WAYLAND_DISPLAY, ...rest } = env;
 	return rest;

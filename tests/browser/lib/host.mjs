@@ -50,6 +50,9 @@ export class Host {
 	#waiters = [];
 	#exited = null;
 	#stderr = [];
+	// libobs's lines about the mix's timing (audio buffering added, a source's audio too late or dropped), with
+	// when they came: a silence a test hears may have been in the mix itself, and these tell it apart.
+	mixNotes = [];
 
 	constructor({ port, title = 'Browser test tone', args = [] }) {
 		this.port = port;
@@ -92,6 +95,11 @@ export class Host {
 		});
 		this.#child.stderr.setEncoding('utf8');
 		this.#child.stderr.on('data', (text) => {
+			for (const line of text.split('\n')) {
+				if (/audio buffering|lagging|too late|timestamp|dropp/i.test(line) && this.mixNotes.length < 100) {
+					this.mixNotes.push(`${new Date().toISOString().slice(11, 23)} ${line.trim()}`);
+				}
+			}
 			this.#stderr.push(text);
 			if (this.#stderr.length > 200) {
 				this.#stderr.shift();

@@ -14,7 +14,9 @@ export function boundedPage(page, timeoutMs = 30000) {
 	const bound = (name) => (...args) => {
 		let timer;
 		const timeout = new Promise((_, reject) => {
-			timer = setTimeout(() => reject(new Error(`the browser did not answer ${name} within ${timeoutMs} ms`)), timeoutMs);
+			// The call is named with the start of its argument (the script, the URL, the selector): which step hung.
+			const what = String(args[0] ?? '').replace(/\s+/g, ' ').slice(0, 90);
+			timer = setTimeout(() => reject(new Error(`the browser did not answer ${name} within ${timeoutMs} ms (${what})`)), timeoutMs);
 		});
 		return Promise.race([page[name](...args), timeout]).finally(() => clearTimeout(timer));
 	};

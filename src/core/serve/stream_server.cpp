@@ -1,0 +1,413 @@
+#include "serve/stream_server.hpp"
+
+#include "serve/listener_admission.hpp"
+#include "serve/player_status.hpp"
+#include "net/request_gate.hpp"
+#include "net/request_head.hpp"
+#include "audio/sse_format.hpp"
+#include "net/takeover_server.hpp"
+#include "base/thread_name.hpp"
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+#include <cerrno>
+#include <system_error>
+#include <utility>
+
+#ifndef _WIN32
+#include <sys/socket.h>
+#endif
+
+namespace sse_audio {
+
+namespace {
+
+// Request bodies: nothing here takes one, so anything more than a little is refused with 413.
+constexpr size_t kMaxPayloadBytes = 4096;
+
+using HeaderFields = std::vector<std::pair<std::string, std::string>>;
+
+// A refusal that passes: the client may try again after kRetryAfterSeconds (the player does so by itself).
+void refuse_for_now(httplib::Response &res, int status, const char *text)
+{
+	res.status = status;
+	res.set_header("Retry-After", std::to_string(kRetryAfterSeconds));
+	res.set_content(text, "text/plain");
+}
+
+// Cross-origin reading (CORS) as the origin policy allows it for this request; nothing for a same-origin one.
+void add_allow_origin(HeaderFields &fields, const std::string &allow_origin)
+{
+	if (allow_origin.empty())
+		return;
+	fields.emplace_back("Access-Control-Allow-Origin", allow_origin);
+	if (allow_origin != "*")
+		fields.emplace_back("Vary", "Origin");
+}
+
+void set_allow_origin(httplib::Response &res, const std::string &allow_origin)
+{
+	HeaderFields fields;
+	add_allow_origin(fields, allow_origin);
+	for (const auto &[name, value] : fields)
+		res.set_header(name, value);
+}
+
+// The header fields of a stream response, in one list for both ways one is written: by httplib (a HEAD request)
+// and as raw bytes by the fan-out (stream_response_head).
+HeaderFields stream_header_fields(ListenerKind kind, const std::string &allow_origin)
+{
+	HeaderFields fields = {
+		{"Content-Type", kind == ListenerKind::Sse ? "text/event-stream; charset=utf-8" : "audio/mpeg"},
+		{"Cache-Control", "no-cache, no-store"},
+		// Tell nginx and similar proxies not to buffer: a buffered event stream is a delayed one.
+		{"X-Accel-Buffering", "no"},
+		{"X-Content-Type-Options", "nosniff"},
+	};
+	add_allow_origin(fields, allow_origin);
+	return fields;
+}
+
+void set_stream_headers(httplib::Response &res, ListenerKind kind, const std::string &allow_origin)
+{
+	for (const auto &[name, value] : stream_header_fields(kind, allow_origin))
+		res.set_header(name, value);
+}
+
+// The head of a stream response, written by the fan-out. The body runs until the connection closes (no chunked
+// framing): every HTTP/1.x client, EventSource and radio players read such a body, and it costs nothing per event.
+std::string stream_response_head(ListenerKind kind, const std::string &allow_origin)
+{
+	std::string head = "HTTP/1.1 200 OK\r\n";
+	for (const auto &[name, value] : stream_header_fields(kind, allow_origin))
+		head.append(name).append(": ").append(value).append("\r\n");
+	head += "Connection: close\r\n\r\n";
+	return head;
+}
+
+nlohmann::json to_json(const LatencySummary &s)
+{
+	return {{"count", s.count}, {"p50", s.p50}, {"p99", s.p99}, {"max", s.max}};
+}
+
+} // namespace
+
+bool keys_equal(const std::string &expected, const std::string &given)
+{
+	// Touch every byte of `expected` whatever `given` holds; only the lengths' equality can leak.
+	unsigned char diff = expected.size() == given.size() ? 0 : 1;
+	for (size_t i = 0; i < expected.size(); i++) {
+		const unsigned char g = i < given.size() ? static_cast<unsigned char>(given[i]) : 0;
+		diff |= static_cast<unsigned char>(static_cast<unsigned char>(expected[i]) ^ g);
+	}
+	return diff == 0;
+}
+
+StreamServer::StreamServer() = default;
+
+StreamServer::~StreamServer()
+{
+	stop();
+}
+
+Status StreamServer::start(const ServerConfig &config, std::shared_ptr<StreamHub> hub, ChannelStatsSource channel_stats,
+			   RelayStatsSource relay_stats)
+{
+	stop();
+	auto assets = WebAssets::load(config.web_root);
+	if (!assets)
+		return Error{assets.error()};
+
+	config_ = config;
+	hub_ = std::move(hub);
+	channel_stats_ = std::move(channel_stats);
+	relay_stats_ = std::move(relay_stats);
+	assets_ = std::move(*assets);
+	connections_total_ = rejected_full_ = rejected_per_address_ = rejected_auth_ = rejected_host_ = 0;
+	own_names_ = config_.origins.allows_any() ? std::vector<std::string>{} : own_host_names();
+	// Every listener holds a descriptor; the soft limit is often 1024.
+	net::raise_descriptor_limit();
+
+	TakeoverServerLimits limits;
+	limits.connection.write_timeout_ms = config_.timeout_seconds * 1000;
+	limits.gate.max_connections = static_cast<size_t>(config_.max_listeners) * 2 + 256;
+	http_ = std::make_unique<TakeoverServer>(limits);
+	http_->server().set_payload_max_length(kMaxPayloadBytes);
+	http_->server().set_tcp_nodelay(true);
+#ifdef _WIN32
+	// cpp-httplib's accept loop on Windows wakes every 10 ms to look for a stop (POSIX blocks in accept()); a
+	// closed listening socket ends its wait anyway, so 100 ms only bounds the case where it would not.
+	http_->server().set_idle_interval(0, 100000);
+#endif
+	// cpp-httplib's default sets SO_REUSEPORT, which would let a second server share our port silently.
+	// SO_REUSEADDR alone still allows a quick restart while old connections sit in TIME_WAIT.
+	http_->server().set_socket_options([](socket_t sock) {
+		int yes = 1;
+#ifdef _WIN32
+		setsockopt(sock, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, reinterpret_cast<const char *>(&yes), sizeof(yes));
+#else
+		setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+#endif
+	});
+	install_routes();
+
+	errno = 0;
+#ifdef _WIN32
+	WSASetLastError(0);
+#endif
+	if (!http_->server().bind_to_port(config_.bind_address, config_.port)) {
+#ifdef _WIN32
+		// Winsock reports through its own error, not errno. WSAEACCES: another program holds the port
+		// exclusively, or Windows reserved it (Hyper-V's excluded ranges); no port needs special rights there.
+		const int wsa = WSAGetLastError();
+		const int err = wsa == WSAEADDRINUSE      ? EADDRINUSE
+				: wsa == WSAEACCES        ? EACCES
+				: wsa == WSAEADDRNOTAVAIL ? EADDRNOTAVAIL
+							  : errno;
+		const char *const denied = "the port is already in use by another program, or reserved by Windows";
+#else
+		const int err = errno;
+		const char *const denied = "permission denied (ports below 1024 need special rights)";
+#endif
+		http_.reset();
+		std::string reason = err == EADDRINUSE      ? "the port is already in use by another program"
+				     : err == EACCES        ? denied
+				     : err == EADDRNOTAVAIL ? "this machine has no such address"
+				     : err != 0             ? std::generic_category().message(err)
+							    : "the address could not be used";
+		return Error{"Cannot listen on " + config_.bind_address + " port " + std::to_string(config_.port) +
+			     ": " + reason};
+	}
+	http_->widen_backlog();
+
+	FanoutConfig fanout;
+	fanout.heartbeat = config_.heartbeat;
+	fanout.timeout = std::chrono::seconds(config_.timeout_seconds);
+	fanout_ = std::make_unique<ListenerFanout>(hub_, fanout);
+	admission_ = std::make_unique<ListenerAdmission>(config_.max_listeners, config_.max_listeners_per_address);
+
+	started_ms_ = wall_clock_ms();
+	thread_ = std::thread([this] {
+		set_current_thread_name("sse-http-accept");
+		http_->server().listen_after_bind();
+	});
+	// stop() only works once the accept loop runs; wait for it so that an immediate stop cannot be lost.
+	for (int i = 0; i < 2000 && !http_->server().is_running(); i++)
+		std::this_thread::sleep_for(std::chrono::milliseconds(1));
+	running_ = true;
+	return {};
+}
+
+void StreamServer::stop()
+{
+	// The objects stay until the next start, so that stats() and status_json() can be called at any time.
+	if (!running_.exchange(false))
+		return;
+	// New requests first, so that no listener is handed to the fan-out after it stopped; then the listeners.
+	http_->begin_stop();
+	http_->server().stop();
+	if (thread_.joinable())
+		thread_.join();
+	fanout_->stop();
+}
+
+void StreamServer::install_routes()
+{
+	// Before any route: a Host this server does not serve is a page on another name that points its name here
+	// (DNS rebinding), to which the browser would then grant the server's own origin.
+	http_->server().set_pre_routing_handler([this](const httplib::Request &req, httplib::Response &res) {
+		if (config_.origins.serves_host(req.get_header_value("Host"), own_names_))
+			return httplib::Server::HandlerResponse::Unhandled;
+		rejected_host_.fetch_add(1);
+		res.status = 421;
+		res.set_content("421 Misdirected Request: this server does not answer to that name; add its origin to "
+				"the allowed origins\n",
+				"text/plain");
+		return httplib::Server::HandlerResponse::Handled;
+	});
+	http_->server().Get("/stream", [this](const httplib::Request &req, httplib::Response &res) {
+		handle_stream(req, res, ListenerKind::Sse);
+	});
+	http_->server().Get("/stream.mp3", [this](const httplib::Request &req, httplib::Response &res) {
+		handle_stream(req, res, ListenerKind::Mp3);
+	});
+	http_->server().Get("/status.json", [this](const httplib::Request &req, httplib::Response &res) {
+		if (!admit_key(req, res))
+			return;
+		res.set_header("Cache-Control", "no-cache");
+		set_allow_origin(res, allow_origin(req));
+		res.set_content(status_json(), "application/json");
+	});
+	http_->server().Get("/[^/]*", [this](const httplib::Request &req, httplib::Response &res) {
+		const WebAsset *asset = assets_.find(req.path);
+		if (!asset) {
+			res.status = 404;
+			return;
+		}
+		res.set_header("Cache-Control", "no-cache");
+		res.set_header("X-Content-Type-Options", "nosniff");
+		res.set_content(asset->body, asset->content_type);
+	});
+	http_->server().set_error_handler([](const httplib::Request &, httplib::Response &res) {
+		if (res.body.empty())
+			res.set_content(std::to_string(res.status) + " " + http_status_text(res.status) + "\n",
+					"text/plain");
+	});
+}
+
+std::string StreamServer::allow_origin(const httplib::Request &req) const
+{
+	return config_.origins.allow_origin_header(req.get_header_value("Origin"));
+}
+
+bool StreamServer::admit_key(const httplib::Request &req, httplib::Response &res)
+{
+	if (authorized(req))
+		return true;
+	// No detail: which part was wrong is nobody's business.
+	rejected_auth_.fetch_add(1);
+	res.status = 401;
+	res.set_content("Unauthorized\n", "text/plain");
+	return false;
+}
+
+bool StreamServer::authorized(const httplib::Request &req) const
+{
+	if (config_.access_key.empty())
+		return true;
+	if (req.has_param("key") && keys_equal(config_.access_key, req.get_param_value("key")))
+		return true;
+	const std::string auth = req.get_header_value("Authorization");
+	const auto token = bearer_token(auth);
+	return token && keys_equal(config_.access_key, std::string(*token));
+}
+
+void StreamServer::handle_stream(const httplib::Request &req, httplib::Response &res, ListenerKind kind)
+{
+	if (!admit_key(req, res))
+		return;
+	const std::string allowed_origin = allow_origin(req);
+	set_stream_headers(res, kind, allowed_origin);
+	if (req.method == "HEAD")
+		return; // the head of a stream, without taking a listener's place
+	switch (admission_->admit(req.remote_addr)) {
+	case Admission::Admitted:
+		break;
+	case Admission::Full:
+		rejected_full_.fetch_add(1);
+		refuse_for_now(res, 503, "The stream is full; try again shortly\n");
+		return;
+	case Admission::TooManyFromAddress:
+		rejected_per_address_.fetch_add(1);
+		refuse_for_now(res, 429, "Too many streams from this address\n");
+		return;
+	}
+
+	std::optional<uint64_t> last_id;
+	if (kind == ListenerKind::Sse) {
+		// EventSource sends the header on reconnects; the query form serves clients that cannot set headers.
+		const std::string header = req.get_header_value("Last-Event-ID");
+		last_id = parse_last_event_id(header.empty() ? req.get_param_value("lastEventId") : header);
+	}
+	NewListener listener;
+	listener.kind = kind;
+	listener.next_id = hub_->start(last_id).next_id;
+	listener.preamble = stream_response_head(kind, allowed_origin);
+	if (kind == ListenerKind::Sse)
+		listener.preamble += format_sse_retry(config_.retry_ms) + format_sse_comment("obs-sse-audio");
+	listener.on_end = [admission = admission_.get(), address = req.remote_addr] {
+		admission->release(address);
+	};
+	connections_total_.fetch_add(1);
+
+	auto shared = std::make_shared<NewListener>(std::move(listener));
+	const bool taken = TakeoverServer::take_over([fanout = fanout_.get(), shared](socket_t sock) {
+		shared->sock = sock;
+		fanout->add(std::move(*shared));
+	});
+	if (!taken) {
+		admission_->release(req.remote_addr);
+		res.status = 500;
+	}
+}
+
+ServerStats StreamServer::stats() const
+{
+	ServerStats s;
+	s.running = running_.load();
+	s.started_ms = started_ms_;
+	s.connections_total = connections_total_.load();
+	s.rejected_full = rejected_full_.load();
+	s.rejected_per_address = rejected_per_address_.load();
+	s.rejected_auth = rejected_auth_.load();
+	s.rejected_host = rejected_host_.load();
+	if (admission_)
+		s.listeners_peak = admission_->peak();
+	if (http_) {
+		s.refused_requests = http_->refused();
+		s.evicted_connections = http_->evicted();
+	}
+	if (fanout_) {
+		const FanoutStats f = fanout_->stats();
+		s.sse_listeners = f.sse_now;
+		s.mp3_listeners = f.mp3_now;
+		s.listeners_now = f.sse_now + f.mp3_now;
+		s.listeners_left = f.left;
+		s.listeners_timed_out = f.timed_out;
+		s.bytes_sent = f.bytes_sent;
+		s.events_sent = f.events_sent;
+		s.send_delay_ms = fanout_->send_delay_ms();
+	}
+	return s;
+}
+
+std::string StreamServer::status_json() const
+{
+	const ServerStats server = stats();
+	const ChannelStats channel = channel_stats_ ? channel_stats_() : ChannelStats{};
+	const int64_t now = wall_clock_ms();
+	nlohmann::json doc = player_status_json({config_.version, config_.title, server.running && !channel.failed, now,
+						 channel.sample_rate, channel.bitrate_kbps, server.listeners_now});
+	doc["uptime_seconds"] = server.running ? double(now - server.started_ms) / 1000.0 : 0.0;
+	doc["listeners"].update(nlohmann::json{{"peak", server.listeners_peak},
+					       {"sse", server.sse_listeners},
+					       {"mp3", server.mp3_listeners},
+					       {"max", config_.max_listeners},
+					       {"max_per_address", config_.max_listeners_per_address},
+					       {"connections_total", server.connections_total},
+					       {"left", server.listeners_left}});
+	doc.update(nlohmann::json{
+		{"events",
+		 {{"published", channel.events_published},
+		  {"sent", server.events_sent},
+		  {"last_id", hub_ ? hub_->newest_id() : 0}}},
+		{"bytes_sent", server.bytes_sent},
+		{"drops",
+		 {{"pcm_frames", channel.frames_dropped},
+		  {"encoder_bytes", channel.encoder_skipped_bytes},
+		  {"listener_skips", channel.listener_skips},
+		  {"listeners_timed_out", server.listeners_timed_out},
+		  {"rejected_full", server.rejected_full},
+		  {"rejected_per_address", server.rejected_per_address},
+		  {"refused_requests", server.refused_requests},
+		  {"evicted_connections", server.evicted_connections},
+		  {"rejected_host", server.rejected_host},
+		  {"rejected_auth", server.rejected_auth}}},
+		{"audio",
+		 {{"frames_in", channel.frames_in},
+		  {"mp3_frames", channel.mp3_frames},
+		  {"encode_speed", channel.encode_speed}}},
+		{"timing",
+		 {{"callback_ns", to_json(channel.callback_ns)},
+		  {"publish_delay_ms", to_json(channel.publish_delay_ms)},
+		  {"send_delay_ms", to_json(server.send_delay_ms)}}},
+		{"access_key_required", !config_.access_key.empty()},
+		{"error", channel.failed ? nlohmann::json(channel.error) : nlohmann::json(nullptr)},
+	});
+	if (const auto relay = relay_stats_ ? relay_stats_() : std::nullopt)
+		doc["relay"] = relay_status(*relay);
+	return dump_document(doc);
+}
+
+} // namespace sse_audio
