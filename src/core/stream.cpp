@@ -48,7 +48,7 @@ Result<std::unique_ptr<Stream>> Stream::start(StreamConfig config)
 	channel.on_failure = std::move(config.on_failure);
 	auto started = AudioChannel::start(channel);
 	if (!started)
-		return Error{started.error()};
+		return started.failure();
 	stream->channel_ = std::move(*started);
 	const ServerConfig server = server_config_for(config);
 
@@ -64,7 +64,7 @@ Result<std::unique_ptr<Stream>> Stream::start(StreamConfig config)
 		relay.bitrate_kbps = s.bitrate_kbps;
 		auto publisher = RelayPublisher::start(relay, stream->channel_->hub());
 		if (!publisher)
-			return Error{publisher.error()}; // the stream's destructor stops the channel
+			return publisher.failure(); // the stream's destructor stops the channel
 		stream->relay_ = std::move(*publisher);
 	}
 	if (s.serve_listeners) {
@@ -78,7 +78,7 @@ Result<std::unique_ptr<Stream>> Stream::start(StreamConfig config)
 				return relay_part->stats();
 			});
 		if (!served)
-			return Error{served.error()}; // the destructor stops the relay and the channel
+			return served.failure(); // the destructor stops the relay and the channel
 		stream->serving_ = true;
 	}
 	return stream;

@@ -42,12 +42,164 @@ bool parse_double(const std::string &text, double &out)
 
 namespace {
 
+// A whole number for `flag`, or why not.
+std::string whole_number(const char *flag, const std::string &text, int &out)
+{
+	return parse_int(text, out) ? std::string() : std::string(flag) + " needs a whole number, not \"" + text + "\"";
+}
+
+// A flag of the host's own (the output's come from the settings table): its name, what follows it, its line in the
+// usage (after the name) under `group`, and how it sets the options: an error, or "" when it took.
+struct HostFlag {
+	enum class Takes { Nothing, Value, OptionalValue };
+	const char *group;
+	const char *name;
+	Takes takes;
+	const char *usage;
+	std::string (*apply)(HostOptions &options, const std::string &value);
+};
+
+constexpr const char *kAudio = "Audio (one of):";
+constexpr const char *kPaths = "Paths:";
+constexpr const char *kRun = "";
+using Takes = HostFlag::Takes;
+
+const HostFlag kHostFlags[] = {
+	{kAudio, "--tone", Takes::Value, " HZ            a sine test tone (default: 440)",
+	 [](HostOptions &o, const std::string &v) -> std::string {
+		 if (!parse_double(v, o.tone_hz) || o.tone_hz <= 0 || o.tone_hz > 20000)
+			 return "--tone needs a frequency between 0 and 20000 Hz";
+		 o.input = AudioInput::Tone;
+		 return {};
+	 }},
+	{kAudio, "--tone-marks", Takes::Value,
+	 " MS      every MS ms (at least 200) the tone plays twice its frequency for 100 ms and\n"
+	 "                       the host prints `MARK <ms>`: when the mark's first sample entered the\n"
+	 "                       output, on the clock of the stream's timing events (ms since the epoch)",
+	 [](HostOptions &o, const std::string &v) -> std::string {
+		 int every = 0;
+		 if (auto why = whole_number("--tone-marks", v, every); !why.empty())
+			 return why;
+		 // A mark lasts 100 ms and needs tone before it to be told apart from the previous one.
+		 if (every < 200)
+			 return "--tone-marks needs at least 200 ms between marks";
+		 o.tone_marks_ms = every;
+		 return {};
+	 }},
+	{kAudio, "--file", Takes::Value, " PATH          an audio file, looped (needs OBS's obs-ffmpeg plugin)",
+	 [](HostOptions &o, const std::string &v) -> std::string {
+		 o.file = v;
+		 o.input = AudioInput::File;
+		 return {};
+	 }},
+	{kAudio, "--capture", Takes::OptionalValue,
+	 " [DEVICE]   a PulseAudio source (needs OBS's linux-pulseaudio plugin; default: default)",
+	 [](HostOptions &o, const std::string &v) -> std::string {
+		 o.input = AudioInput::Capture;
+		 if (!v.empty())
+			 o.capture_device = v;
+		 return {};
+	 }},
+	{kAudio, "--sample-rate", Takes::Value, " HZ     OBS's audio rate: 48000 (default) or 44100",
+	 [](HostOptions &o, const std::string &v) -> std::string {
+		 int rate = 0;
+		 if (auto why = whole_number("--sample-rate", v, rate); !why.empty())
+			 return why;
+		 if (rate != 48000 && rate != 44100)
+			 return "--sample-rate must be 48000 or 44100";
+		 o.sample_rate = rate;
+		 return {};
+	 }},
+	{kAudio, "--speakers", Takes::Value, " LAYOUT    OBS's speaker layout: mono, stereo (default) or 5.1",
+	 [](HostOptions &o, const std::string &v) -> std::string {
+		 const int channels = v == "mono" ? 1 : v == "stereo" ? 2 : v == "5.1" ? 6 : 0;
+		 if (channels == 0)
+			 return "--speakers must be mono, stereo or 5.1";
+		 o.speaker_channels = channels;
+		 return {};
+	 }},
+	{kPaths, "--module", Takes::Value, " PATH        obs-sse-audio.so (default: " SSE_AUDIO_DEFAULT_MODULE ")",
+	 [](HostOptions &o, const std::string &v) -> std::string {
+		 o.module_path = v;
+		 return {};
+	 }},
+	{kPaths, "--data", Takes::Value,
+	 " PATH          the plugin's data folder (default: " SSE_AUDIO_DEFAULT_MODULE_DATA ")",
+	 [](HostOptions &o, const std::string &v) -> std::string {
+		 o.module_data = v;
+		 return {};
+	 }},
+	{kPaths, "--obs-plugins", Takes::Value, " PATH   OBS's plugin folder (default: " SSE_AUDIO_OBS_PLUGINS ")",
+	 [](HostOptions &o, const std::string &v) -> std::string {
+		 o.obs_plugins = v;
+		 return {};
+	 }},
+	{kPaths, "--find-module", Takes::Nothing,
+	 "        find obs-sse-audio where OBS does (its system plugin folders, then\n"
+	 "                       ~/.config/obs-studio/plugins) instead of --module and --data",
+	 [](HostOptions &o, const std::string &) -> std::string {
+		 o.find_module = true;
+		 return {};
+	 }},
+	{kRun, "--duration", Takes::Value, " S         stop after S seconds (default: run until quit)",
+	 [](HostOptions &o, const std::string &v) -> std::string {
+		 if (!parse_double(v, o.duration_seconds) || o.duration_seconds < 0)
+			 return "--duration needs a number of seconds";
+		 return {};
+	 }},
+	{kRun, "--help", Takes::Nothing, "             this text (also -h)",
+	 [](HostOptions &o, const std::string &) -> std::string {
+		 o.show_help = true;
+		 return {};
+	 }},
+};
+
+const HostFlag *find_host_flag(const std::string &arg)
+{
+	const std::string name = arg == "-h" ? "--help" : arg;
+	for (const HostFlag &flag : kHostFlags)
+		if (name == flag.name)
+			return &flag;
+	return nullptr;
+}
+
+std::string usage_of(const char *group)
+{
+	std::string lines;
+	for (const HostFlag &flag : kHostFlags)
+		if (std::string_view(flag.group) == group)
+			lines += std::string("  ") + flag.name + flag.usage + "\n";
+	return lines;
+}
+
 std::string output_flags_usage()
 {
 	std::string lines;
 	for (const SettingField &f : setting_fields())
 		lines += std::string("  ") + f.flag + " " + f.flag_value + "\n";
 	return lines;
+}
+
+// Sets the output setting of `field` from the command line (argv[i] is its flag; a value is taken from after it).
+std::string apply_output_flag(const SettingField &field, HostOptions &o, int argc, char **argv, int &i)
+{
+	const std::string arg = argv[i];
+	if (field.kind == SettingField::Kind::Switch) {
+		o.output_settings[field.key] = false;
+		return {};
+	}
+	if (i + 1 >= argc)
+		return arg + " needs a value";
+	const std::string text = argv[++i];
+	if (field.text) {
+		o.output_settings[field.key] = text;
+		return {};
+	}
+	int number = 0;
+	if (auto why = whole_number(arg.c_str(), text, number); !why.empty())
+		return why;
+	o.output_settings[field.key] = static_cast<long long>(number) + field.flag_offset;
+	return {};
 }
 
 } // namespace
@@ -62,28 +214,11 @@ std::string host_usage()
 {
 	return "Usage: obs-sse-audio-host [options]\n"
 	       "Starts libobs without a window, loads the obs-sse-audio plugin, feeds it audio and serves the stream.\n"
-	       "\n"
-	       "Audio (one of):\n"
-	       "  --tone HZ            a sine test tone (default: 440)\n"
-	       "  --tone-marks MS      every MS ms (at least 200) the tone plays twice its frequency for 100 ms and\n"
-	       "                       the host prints `MARK <ms>`: when the mark's first sample entered the\n"
-	       "                       output, on the clock of the stream's timing events (ms since the epoch)\n"
-	       "  --file PATH          an audio file, looped (needs OBS's obs-ffmpeg plugin)\n"
-	       "  --capture [DEVICE]   a PulseAudio source (needs OBS's linux-pulseaudio plugin; default: default)\n"
-	       "  --sample-rate HZ     OBS's audio rate: 48000 (default) or 44100\n"
-	       "  --speakers LAYOUT    OBS's speaker layout: mono, stereo (default) or 5.1\n"
+	       "\n" +
+	       std::string(kAudio) + "\n" + usage_of(kAudio) +
 	       "\n"
 	       "Output settings (default: the plugin's):\n" +
-	       output_flags_usage() +
-	       "\n"
-	       "Paths:\n"
-	       "  --module PATH        obs-sse-audio.so (default: " SSE_AUDIO_DEFAULT_MODULE ")\n"
-	       "  --data PATH          the plugin's data folder (default: " SSE_AUDIO_DEFAULT_MODULE_DATA ")\n"
-	       "  --obs-plugins PATH   OBS's plugin folder (default: " SSE_AUDIO_OBS_PLUGINS ")\n"
-	       "  --find-module        find obs-sse-audio where OBS does (its system plugin folders, then\n"
-	       "                       ~/.config/obs-studio/plugins) instead of --module and --data\n"
-	       "\n"
-	       "  --duration S         stop after S seconds (default: run until quit)\n"
+	       output_flags_usage() + "\n" + kPaths + "\n" + usage_of(kPaths) + "\n" + usage_of(kRun) +
 	       "\n"
 	       "Commands on standard input: start, stop, restart, quit.\n";
 }
@@ -95,127 +230,30 @@ std::optional<HostOptions> parse_host_options(int argc, char **argv, std::string
 	o.module_data = SSE_AUDIO_DEFAULT_MODULE_DATA;
 	o.obs_plugins = SSE_AUDIO_OBS_PLUGINS;
 	o.obs_plugin_data = SSE_AUDIO_OBS_PLUGIN_DATA;
+	error.clear();
 
+	const auto fields = setting_fields();
 	for (int i = 1; i < argc; i++) {
 		const std::string arg = argv[i];
-		const bool has_value = i + 1 < argc;
-		const auto value = [&]() -> std::optional<std::string> {
-			if (!has_value) {
-				error = arg + " needs a value";
-				return std::nullopt;
-			}
-			return std::string(argv[++i]);
-		};
-		const auto int_value = [&](std::optional<int> &target) {
-			const auto text = value();
-			int parsed = 0;
-			if (!text)
-				return false;
-			if (!parse_int(*text, parsed)) {
-				error = arg + " needs a whole number, not \"" + *text + "\"";
-				return false;
-			}
-			target = parsed;
-			return true;
-		};
-
-		const auto fields = setting_fields();
 		const auto output_flag = std::find_if(fields.begin(), fields.end(),
 						      [&arg](const SettingField &f) { return arg == f.flag; });
 		if (output_flag != fields.end()) {
-			if (output_flag->kind == SettingField::Kind::Switch) {
-				o.output_settings[output_flag->key] = false;
-			} else if (output_flag->text) {
-				const auto text = value();
-				if (!text)
-					return std::nullopt;
-				o.output_settings[output_flag->key] = *text;
-			} else {
-				std::optional<int> number;
-				if (!int_value(number))
-					return std::nullopt;
-				o.output_settings[output_flag->key] =
-					static_cast<long long>(*number) + output_flag->flag_offset;
-			}
-		} else if (arg == "-h" || arg == "--help") {
-			o.show_help = true;
-		} else if (arg == "--tone") {
-			const auto text = value();
-			if (!text || !parse_double(*text, o.tone_hz) || o.tone_hz <= 0 || o.tone_hz > 20000) {
-				error = "--tone needs a frequency between 0 and 20000 Hz";
-				return std::nullopt;
-			}
-			o.input = AudioInput::Tone;
-		} else if (arg == "--tone-marks") {
-			std::optional<int> every;
-			if (!int_value(every))
-				return std::nullopt;
-			// A mark lasts 100 ms and needs tone before it to be told apart from the previous one.
-			if (*every < 200) {
-				error = "--tone-marks needs at least 200 ms between marks";
-				return std::nullopt;
-			}
-			o.tone_marks_ms = *every;
-		} else if (arg == "--file") {
-			const auto text = value();
-			if (!text)
-				return std::nullopt;
-			o.file = *text;
-			o.input = AudioInput::File;
-		} else if (arg == "--capture") {
-			o.input = AudioInput::Capture;
-			if (has_value && argv[i + 1][0] != '-')
-				o.capture_device = argv[++i];
-		} else if (arg == "--sample-rate") {
-			std::optional<int> rate;
-			if (!int_value(rate))
-				return std::nullopt;
-			if (*rate != 48000 && *rate != 44100) {
-				error = "--sample-rate must be 48000 or 44100";
-				return std::nullopt;
-			}
-			o.sample_rate = *rate;
-		} else if (arg == "--speakers") {
-			const auto text = value();
-			if (!text)
-				return std::nullopt;
-			if (*text == "mono") {
-				o.speaker_channels = 1;
-			} else if (*text == "stereo") {
-				o.speaker_channels = 2;
-			} else if (*text == "5.1") {
-				o.speaker_channels = 6;
-			} else {
-				error = "--speakers must be mono, stereo or 5.1";
-				return std::nullopt;
-			}
-		} else if (arg == "--module") {
-			const auto text = value();
-			if (!text)
-				return std::nullopt;
-			o.module_path = *text;
-		} else if (arg == "--data") {
-			const auto text = value();
-			if (!text)
-				return std::nullopt;
-			o.module_data = *text;
-		} else if (arg == "--find-module") {
-			o.find_module = true;
-		} else if (arg == "--obs-plugins") {
-			const auto text = value();
-			if (!text)
-				return std::nullopt;
-			o.obs_plugins = *text;
-		} else if (arg == "--duration") {
-			const auto text = value();
-			if (!text || !parse_double(*text, o.duration_seconds) || o.duration_seconds < 0) {
-				error = "--duration needs a number of seconds";
-				return std::nullopt;
-			}
+			error = apply_output_flag(*output_flag, o, argc, argv, i);
+		} else if (const HostFlag *flag = find_host_flag(arg)) {
+			std::string value;
+			const bool follows = i + 1 < argc;
+			if (flag->takes == Takes::Value && !follows)
+				error = arg + " needs a value";
+			else if (flag->takes == Takes::Value ||
+				 (flag->takes == Takes::OptionalValue && follows && argv[i + 1][0] != '-'))
+				value = argv[++i];
+			if (error.empty())
+				error = flag->apply(o, value);
 		} else {
 			error = "unknown option " + arg;
-			return std::nullopt;
 		}
+		if (!error.empty())
+			return std::nullopt;
 	}
 	if (o.tone_marks_ms > 0 && o.input != AudioInput::Tone) {
 		error = "--tone-marks marks the test tone: it cannot go with --file or --capture";

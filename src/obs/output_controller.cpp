@@ -218,7 +218,14 @@ void OutputController::start_output()
 	}
 	if (!obs_output_start(output_)) {
 		const char *error = obs_output_get_last_error(output_);
-		set_state({StreamPhase::Error, 0, error && *error ? error : "the output did not start"});
+		StreamState failed{StreamPhase::Error, 0, error && *error ? error : "the output did not start"};
+		// The output's own account, when this failure is the one it gave (libobs can refuse a start before
+		// asking the output, and then the output's last failure is an older one).
+		if (const auto failure = read_output_failure(output_); failure && failure->message == failed.error) {
+			failed.error_key = failure->text_key;
+			failed.error_args = failure->text_args;
+		}
+		set_state(std::move(failed));
 		return;
 	}
 	set_state({StreamPhase::Live, wall_clock_ms(), {}});

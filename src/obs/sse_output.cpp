@@ -50,12 +50,17 @@ public:
 	bool start();
 	void stop();
 	std::optional<OutputFigures> figures();
+	std::optional<Error> failure()
+	{
+		std::lock_guard lock(lifecycle_mutex_);
+		return last_failure_;
+	}
 
 	// libobs's mixer callback (OBS's audio thread): hands the samples to the channel and returns.
 	static void receive_audio(void *param, size_t mix_idx, struct audio_data *data);
 
 private:
-	bool fail_start(const std::string &message);
+	bool fail_start(Error failure);
 	// Removes the audio callback, stops the channel and the server; lifecycle_mutex_ held, capturing_ true.
 	void tear_down(const char *how);
 	// Ends libobs's data capture with `code` (lifecycle_mutex_ held): obs_output_end_data_capture, or
@@ -78,6 +83,7 @@ private:
 	std::unique_ptr<Stream> stream_; // while capturing
 	size_t connected_mix_ = 0;
 	bool capturing_ = false;
+	std::optional<Error> last_failure_; // why the last start failed; reset by a start that works
 	// How many times this output has ended libobs's data capture; read by stop() before it takes the mutex, to
 	// tell whether an end came after libobs asked for this stop (see stop()).
 	std::atomic<uint64_t> capture_ends_{0};
@@ -85,10 +91,11 @@ private:
 	std::thread failure_thread_;
 };
 
-bool SseOutput::fail_start(const std::string &message)
+bool SseOutput::fail_start(Error failure)
 {
-	SSE_LOG(LOG_WARNING, "start failed: %s", message.c_str());
-	obs_output_set_last_error(output_, message.c_str());
+	SSE_LOG(LOG_WARNING, "start failed: %s", failure.message.c_str());
+	obs_output_set_last_error(output_, failure.message.c_str());
+	last_failure_ = std::move(failure);
 	return false;
 }
 
@@ -100,7 +107,7 @@ bool SseOutput::start()
 	if (capturing_)
 		return true;
 	if (const Status valid = check_settings(settings_); !valid)
-		return fail_start(valid.error());
+		return fail_start(valid.failure());
 	if (!obs_output_can_begin_data_capture(output_, 0))
 		return fail_start("OBS cannot start audio capture for this output now");
 
@@ -125,8 +132,9 @@ bool SseOutput::start()
 	};
 	auto stream = Stream::start(std::move(config));
 	if (!stream)
-		return fail_start(stream.error());
+		return fail_start(stream.failure());
 	stream_ = std::move(*stream);
+	last_failure_.reset();
 
 	// The mix is taken through obs_add_raw_audio_callback, converted by libobs to stereo float planar at OBS's
 	// rate. On OBS 29 an audio-only raw output never receives raw_audio (libobs waits for a video timestamp
@@ -320,20 +328,31 @@ void output_raw_audio(void *, struct audio_data *)
 obs_properties_t *output_properties(void *)
 {
 	return guarded(
-		"listing the output's properties", [] { return make_output_properties(); },
-		static_cast<obs_properties_t *>(nullptr));
+		"listing the output's properties", [] { return make_output_properties(); }, nullptr);
+}
+
+// The plugin's output behind `output`, or null when it is another kind (or none). The id check makes the cast
+// safe: libobs hands back the pointer output_create returned.
+SseOutput *sse_output_of(obs_output_t *output)
+{
+	const char *id = output ? obs_output_get_id(output) : nullptr;
+	if (!id || std::string(id) != kOutputId)
+		return nullptr;
+	return static_cast<SseOutput *>(obs_obj_get_data(output));
 }
 
 } // namespace
 
 std::optional<OutputFigures> read_output_figures(obs_output_t *output)
 {
-	// The id check makes the cast below safe: libobs hands back the pointer output_create returned.
-	const char *id = output ? obs_output_get_id(output) : nullptr;
-	if (!id || std::string(id) != kOutputId)
-		return std::nullopt;
-	auto *self = static_cast<SseOutput *>(obs_obj_get_data(output));
+	SseOutput *self = sse_output_of(output);
 	return self ? self->figures() : std::nullopt;
+}
+
+std::optional<Error> read_output_failure(obs_output_t *output)
+{
+	SseOutput *self = sse_output_of(output);
+	return self ? self->failure() : std::nullopt;
 }
 
 void register_sse_output(const char *id, OutputTypeOptions options)

@@ -8,6 +8,22 @@
 
 namespace sse_audio::ui {
 
+namespace {
+
+// Why the output failed: in the dock's language when the locale files have the words (the state names their key,
+// with what fills %1, %2, ...), else as the log says it.
+QString error_text(const obs::StreamState &state)
+{
+	if (state.error_key.empty())
+		return QString::fromStdString(state.error);
+	QString text = ui_text(state.error_key.c_str());
+	for (const auto &arg : state.error_args)
+		text = text.arg(QString::fromStdString(arg));
+	return text;
+}
+
+} // namespace
+
 QString status_line(const obs::StreamState &state)
 {
 	switch (state.phase) {
@@ -21,7 +37,7 @@ QString status_line(const obs::StreamState &state)
 	case obs::StreamPhase::Stopping:
 		return ui_text("Status.Stopping");
 	case obs::StreamPhase::Error:
-		return ui_text("Status.Error").arg(QString::fromStdString(state.error));
+		return ui_text("Status.Error").arg(error_text(state));
 	}
 	return {};
 }

@@ -149,6 +149,18 @@ private slots:
 		QCOMPARE(button->text(), text("Dock.Start"));
 		QVERIFY(button->isEnabled());
 
+		// A failure whose words are in the locale files is shown in the dock's language, not the log's.
+		StreamState busy{StreamPhase::Error, 0,
+				 "Cannot listen on 0.0.0.0 port 8330: the port is already in use by another program"};
+		busy.error_key = "Failure.PortInUse";
+		busy.error_args = {"0.0.0.0", "8330"};
+		control_->set_state(busy);
+		QTRY_COMPARE(status->text(),
+			     text("Status.Error").arg(text("Failure.PortInUse").arg("0.0.0.0").arg("8330")));
+		QVERIFY(status->text().contains(QStringLiteral("8330")));
+		if (locale == QLatin1String("zh-CN"))
+			QVERIFY2(status->text().contains(QString::fromUtf8("端口")), qPrintable(status->text()));
+
 		// The words differ by language: the Chinese run must not show the English file's text.
 		if (locale == QLatin1String("zh-CN"))
 			QCOMPARE(button->text(), QString::fromUtf8("开始"));

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <vector>
 #include <thread>
 
 namespace sse_audio {
@@ -95,6 +96,12 @@ TEST(ServerFaults, PortInUseFailsWithAReasonLeaksNothingAndStartsOnceFree)
 		EXPECT_NE(status.error().find("in use"), std::string::npos) << status.error();
 		EXPECT_NE(status.error().find(std::to_string(holder.port())), std::string::npos) << status.error();
 		EXPECT_NE(status.error().find("127.0.0.1"), std::string::npos) << status.error();
+		// The same words are in the locale files, so the dock shows them in the streamer's language (Windows
+		// reports a port held exclusively as denied, with words of its own).
+		const Error &failure = status.failure();
+		EXPECT_TRUE(failure.text_key == "Failure.PortInUse" || failure.text_key == "Failure.PortDeniedWindows")
+			<< failure.text_key;
+		EXPECT_EQ(failure.text_args, (std::vector<std::string>{"127.0.0.1", std::to_string(holder.port())}));
 		EXPECT_FALSE(server.running());
 		server.stop(); // harmless after a failed start
 		if (i == 0)

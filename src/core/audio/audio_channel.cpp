@@ -34,7 +34,7 @@ Result<std::unique_ptr<AudioChannel>> AudioChannel::start(const ChannelConfig &c
 								 : EncoderFactory(&Mp3Encoder::create_frame_encoder);
 	auto encoder = make_encoder({config.sample_rate, config.bitrate_kbps});
 	if (!encoder)
-		return Error{encoder.error()};
+		return encoder.failure();
 	std::unique_ptr<AudioChannel> channel(new AudioChannel(config, std::move(*encoder)));
 	channel->thread_ = std::thread([raw = channel.get()] { raw->run(); });
 	return channel;

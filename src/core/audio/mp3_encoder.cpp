@@ -16,7 +16,9 @@ Result<std::unique_ptr<Mp3Encoder>> Mp3Encoder::create(const Mp3EncoderConfig &c
 {
 	if (config.sample_rate != 44100 && config.sample_rate != 48000)
 		return Error{"MP3 streaming needs OBS to run at 44.1 kHz or 48 kHz (it runs at " +
-			     std::to_string(config.sample_rate) + " Hz)"};
+				     std::to_string(config.sample_rate) + " Hz)",
+			     "Failure.SampleRate",
+			     {std::to_string(config.sample_rate)}};
 	if (!is_mp3_bitrate(config.bitrate_kbps))
 		return Error{"Bitrate " + std::to_string(config.bitrate_kbps) +
 			     " kbps is not an MP3 bitrate; choose one of 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, "
@@ -50,7 +52,7 @@ Result<std::unique_ptr<FrameEncoder>> Mp3Encoder::create_frame_encoder(const Enc
 {
 	auto created = create(settings);
 	if (!created)
-		return Error{created.error()};
+		return created.failure();
 	return std::unique_ptr<FrameEncoder>(std::move(*created));
 }
 

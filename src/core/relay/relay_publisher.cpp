@@ -22,7 +22,7 @@ Result<std::unique_ptr<RelayPublisher>> RelayPublisher::start(const RelayConfig 
 {
 	auto url = parse_relay_url(config.url);
 	if (!url)
-		return Error{url.error()};
+		return url.failure();
 	if (!hub)
 		return Error{"The relay has no stream to publish"};
 	std::unique_ptr<RelayPublisher> relay(new RelayPublisher(config, std::move(*url), std::move(hub)));

@@ -117,7 +117,7 @@ Status StreamServer::start(const ServerConfig &config, std::shared_ptr<StreamHub
 	stop();
 	auto assets = WebAssets::load(config.web_root);
 	if (!assets)
-		return Error{assets.error()};
+		return assets.failure();
 
 	config_ = config;
 	hub_ = std::move(hub);
@@ -166,18 +166,33 @@ Status StreamServer::start(const ServerConfig &config, std::shared_ptr<StreamHub
 				: wsa == WSAEADDRNOTAVAIL ? EADDRNOTAVAIL
 							  : errno;
 		const char *const denied = "the port is already in use by another program, or reserved by Windows";
+		const char *const denied_key = "Failure.PortDeniedWindows";
 #else
 		const int err = errno;
 		const char *const denied = "permission denied (ports below 1024 need special rights)";
+		const char *const denied_key = "Failure.PortDenied";
 #endif
 		http_.reset();
-		std::string reason = err == EADDRINUSE      ? "the port is already in use by another program"
-				     : err == EACCES        ? denied
-				     : err == EADDRNOTAVAIL ? "this machine has no such address"
-				     : err != 0             ? std::generic_category().message(err)
-							    : "the address could not be used";
-		return Error{"Cannot listen on " + config_.bind_address + " port " + std::to_string(config_.port) +
-			     ": " + reason};
+		// The common reasons have a text in the locale files (the dock shows it translated); the others are the
+		// system's words.
+		std::string reason = "the address could not be used";
+		const char *key = "";
+		if (err == EADDRINUSE) {
+			reason = "the port is already in use by another program";
+			key = "Failure.PortInUse";
+		} else if (err == EACCES) {
+			reason = denied;
+			key = denied_key;
+		} else if (err == EADDRNOTAVAIL) {
+			reason = "this machine has no such address";
+			key = "Failure.NoSuchAddress";
+		} else if (err != 0) {
+			reason = std::generic_category().message(err);
+		}
+		const std::string port = std::to_string(config_.port);
+		return Error{"Cannot listen on " + config_.bind_address + " port " + port + ": " + reason,
+			     key,
+			     {config_.bind_address, port}};
 	}
 	http_->widen_backlog();
 

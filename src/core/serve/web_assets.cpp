@@ -39,7 +39,7 @@ Result<WebAssets> WebAssets::load(const std::string &folder)
 	namespace fs = std::filesystem;
 	std::error_code ec;
 	if (!fs::is_directory(folder, ec))
-		return Error{"The player's files were not found in " + folder};
+		return Error{"The player's files were not found in " + folder, "Failure.PlayerFiles", {folder}};
 	WebAssets assets;
 	for (const auto &entry : fs::directory_iterator(folder, ec)) {
 		// symlink_status: a link is not a regular file, so nothing outside the folder can be reached through one.
@@ -52,9 +52,11 @@ Result<WebAssets> WebAssets::load(const std::string &folder)
 		assets.assets_[name] = WebAsset{content_type_for(name), body.str()};
 	}
 	if (ec)
-		return Error{"The player's files could not be read from " + folder + ": " + ec.message()};
+		return Error{"The player's files could not be read from " + folder + ": " + ec.message(),
+			     "Failure.PlayerFiles",
+			     {folder}};
 	if (!assets.find("/"))
-		return Error{"The player page index.html is missing from " + folder};
+		return Error{"The player page index.html is missing from " + folder, "Failure.PlayerFiles", {folder}};
 	return assets;
 }
 
