@@ -13,7 +13,9 @@ namespace sse_audio::obs {
 // values (Result); what can still throw is the standard library itself (a thread that cannot be made, memory
 // that cannot be had). Every callback's body runs through guarded(): what it throws is logged with the
 // callback's name and the callback returns `failed` (libobs's "did not work": a null output, a start that
-// failed), so OBS keeps running and the log says what happened.
+// failed), so OBS keeps running and the log says what happened. Callbacks that only destroy (output_destroy,
+// obs_module_unload) are not guarded: destructors are noexcept, so what one throws ends the program before any
+// guard sees it; ours stop and join threads and free memory.
 template <typename Body, typename Value = std::invoke_result_t<Body>>
 Value guarded(const char *callback, Body &&body, std::type_identity_t<Value> failed) noexcept
 {

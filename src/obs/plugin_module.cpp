@@ -55,10 +55,12 @@ bool obs_module_load(void)
 	return sse_audio::obs::guarded(
 		"loading the module",
 		[] {
-			sse_audio::obs::register_sse_output();
 			// The controller only reads its settings here; its output is created at the first start, from
-			// whichever place asks first (the dock, "start with OBS", obs-websocket).
-			g_controller = std::make_unique<sse_audio::obs::OutputController>(settings_file_path());
+			// whichever place asks first (the dock, "start with OBS", obs-websocket). It comes first: if it
+			// cannot be made, no output type is left registered by a module that failed to load.
+			auto controller = std::make_unique<sse_audio::obs::OutputController>(settings_file_path());
+			sse_audio::obs::register_sse_output();
+			g_controller = std::move(controller);
 			SSE_LOG(LOG_INFO, "loaded version %s", SSE_AUDIO_VERSION);
 			return true;
 		},
@@ -69,6 +71,6 @@ void obs_module_unload(void)
 {
 	// Inside OBS the controller already shut down on OBS_FRONTEND_EVENT_EXIT; elsewhere this stops the output
 	// and its server before the module goes away.
-	sse_audio::obs::guarded("unloading the module", [] { g_controller.reset(); });
+	g_controller.reset(); // a destructor: nothing it throws could reach a guard (see callback_guard.hpp)
 	SSE_LOG(LOG_INFO, "unloaded");
 }

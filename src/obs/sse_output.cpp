@@ -172,7 +172,9 @@ void SseOutput::stop()
 	const uint64_t ends_before = capture_ends_.load();
 	std::lock_guard lock(lifecycle_mutex_);
 	if (capturing_) {
-		tear_down("stopped");
+		// Capture ends whatever tearing down does (it only stops threads and logs, but an end that did not come
+		// would leave OBS waiting forever).
+		guarded("tearing down the stream", [&] { tear_down("stopped"); });
 		end_capture(OBS_OUTPUT_SUCCESS);
 	} else if (capture_ends_.load() == ends_before) {
 		// Already ended, before libobs asked again: ending once more signals the event at once.
@@ -205,7 +207,7 @@ void SseOutput::stop_after_failure(const std::string &message)
 	// A stop that came first has already ended the output; OBS must not hear of a second stop.
 	if (!capturing_)
 		return;
-	tear_down("stopped after an encoder error");
+	guarded("tearing down the stream", [&] { tear_down("stopped after an encoder error"); });
 	const std::string text = "The MP3 encoder failed and the stream was stopped: " + message;
 	obs_output_set_last_error(output_, text.c_str());
 	// Ends data capture and emits OBS's "stop" signal with the error code, as a network output does when its
@@ -300,7 +302,8 @@ void free_type_options(void *type_data)
 
 void output_destroy(void *data)
 {
-	guarded("destroying the output", [&] { delete static_cast<SseOutput *>(data); });
+	// Not guarded: a destructor is noexcept, so nothing thrown inside it could reach a guard (see callback_guard.hpp).
+	delete static_cast<SseOutput *>(data);
 }
 
 bool output_start(void *data)

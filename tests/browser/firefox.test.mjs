@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { launchFirefox } from './lib/browsers.mjs';
+import { closeFirefox, launchFirefox } from './lib/browsers.mjs';
 import { freePort, Host, paths, sleep } from './lib/host.mjs';
 import { checkImpairedNetworks } from './lib/impaired-checks.mjs';
 import * as checks from './lib/player-checks.mjs';
@@ -40,7 +40,9 @@ before(async () => {
 });
 
 after(async () => {
-	await browser?.close();
+	if (browser) {
+		await closeFirefox(browser);
+	}
 	await host?.stop();
 	await pulse?.stop();
 });
@@ -92,7 +94,7 @@ test('through a cut, frozen, jittery and thin network: sound, delay and what the
 	// A browser of its own (audible: the ear listens), a host whose tone carries marks, the impairing proxy. The
 	// suite's browser is closed first: with it still running, the second Firefox hung (no answer to any BiDi call
 	// from the first one after Play) in 3 of 9 runs, one of them in CI; one Firefox at a time, 0 of 3 runs.
-	await browser.close();
+	await closeFirefox(browser);
 	browser = null;
 	await checkImpairedNetworks('firefox');
 });
