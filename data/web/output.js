@@ -2,6 +2,8 @@
 // for tests) and a GainNode (volume and mute) to the speakers. One AudioContext for the page's lifetime, created
 // from the Play click so the browser lets it run.
 
+const LEVEL_SAMPLES = 1024; // levelDb()'s window: ~21 ms at 48 kHz, long enough that a tone is never all zeros
+
 export class AudioOutput {
 	#context;
 	#latencyMs = 0;
@@ -76,16 +78,17 @@ export class AudioOutput {
 		this.#gain.gain.setTargetAtTime(gain, this.#context.currentTime, 0.015);
 	}
 
-	// The RMS level (dBFS) of what passes the analyser now; -Infinity for digital silence. Cheaper than analyse():
-	// no spectrum.
+	// The RMS level (dBFS) of the last LEVEL_SAMPLES that passed the analyser; -Infinity for digital silence. Only
+	// the newest ~20 ms, not the analyser's whole 170 ms: the page's "Live" follows it, and must end soon after the
+	// sound does. Cheaper than analyse(): no spectrum.
 	levelDb() {
 		this.#samples ??= new Float32Array(this.#analyser.fftSize);
-		this.#analyser.getFloatTimeDomainData(this.#samples);
+		this.#analyser.getFloatTimeDomainData(this.#samples); // oldest first, newest last
 		let sum = 0;
-		for (const s of this.#samples) {
-			sum += s * s;
+		for (let i = this.#samples.length - LEVEL_SAMPLES; i < this.#samples.length; i++) {
+			sum += this.#samples[i] * this.#samples[i];
 		}
-		return sum > 0 ? 10 * Math.log10(sum / this.#samples.length) : -Infinity;
+		return sum > 0 ? 10 * Math.log10(sum / LEVEL_SAMPLES) : -Infinity;
 	}
 
 	// What the analyser sees now: the strongest frequency (Hz, interpolated between bins) and the RMS level (dBFS).

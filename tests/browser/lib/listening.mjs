@@ -13,6 +13,9 @@ const SAMPLE_EVERY_MS = 500;
 const BEFORE_MS = 6500; // clean network measured before the profile: two or three marks
 export const RECOVER_MS = 10000; // the delay must be back within this after the network is steady again
 const AFTER_MS = 6500; // clean network measured after that
+// From the page's analyser to the ear: the context's and the device's buffering (WebKitGTK: 20-54 ms, which it does
+// not report; Chromium and Firefox: their outputLatency) and the ear's own ±10 ms.
+const OUTPUT_AFTER_ANALYSER_MS = 100;
 
 const median = (values) => {
 	const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
@@ -81,11 +84,13 @@ export async function listenThrough(page, { host, proxy, ear, profile, options =
 	const marksSent = host.marks.filter((ms) => ms >= startMs && ms < endMs).length;
 	const pageDelay = (samples) => median(samples.map((s) => s.latencyMs));
 	// Played while nothing came out: the page read Live though the ear heard no sound for a whole sample period.
+	// The ear hears what the page's analyser saw OUTPUT_AFTER_ANALYSER_MS later at most, so sound that had just
+	// come back when the page looked is still on its way: the ear's window reaches that far past the sample.
 	const liveWhileSilent = duringSamples.filter((s) => {
 		if (s.shownState !== 'live') {
 			return false;
 		}
-		const heard = ear.heard({ fromMs: s.atMs - SAMPLE_EVERY_MS, toMs: s.atMs });
+		const heard = ear.heard({ fromMs: s.atMs - SAMPLE_EVERY_MS, toMs: s.atMs + OUTPUT_AFTER_ANALYSER_MS });
 		return heard.heardShare === 0;
 	}).length;
 	return {
