@@ -187,6 +187,7 @@ class Player {
 			targetBufferMs: engine ? engine.targetMs : null,
 			clockOffsetMs: this.#clock.known ? this.#clock.offsetMs : null,
 			outputLatencyMs: this.#routed ? this.#output.outputLatencyMs : 0,
+			deviceLatencyIncluded: this.#routed ? this.#output.deviceLatencyIncluded : false,
 			pipelineMs: this.#pipelineMs,
 			rateControl: engine?.rateControl ?? null,
 			title: this.#view.title,

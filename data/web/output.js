@@ -4,6 +4,15 @@
 
 const LEVEL_SAMPLES = 1024; // levelDb()'s window: ~21 ms at 48 kHz, long enough that a tone is never all zeros
 
+// Firefox (Gecko: its user agent has "Gecko/<date>", others say "like Gecko") answers `outputLatency` by a
+// synchronous call to the sound server through its audio IPC, and that call can block the page's main thread for
+// good. Seen here with PulseAudio: a page that never answered again, 2 of 16 runs on a busy machine (and in CI);
+// gdb showed its main thread in that call, its graph thread waiting on a lock and, in Firefox's parent process,
+// the audio server's thread waiting on PulseAudio's lock while PulseAudio's thread waited in a callback into
+// Firefox. Each read risks it (with the first read 1.5 s after Play: 2 of 24), so Firefox's is never read
+// (without any read: 0 of 24).
+const DEVICE_LATENCY_READABLE = !/\bGecko\/\d/.test(globalThis.navigator?.userAgent ?? '');
+
 export class AudioOutput {
 	#context;
 	#latencyMs = 0;
@@ -44,17 +53,24 @@ export class AudioOutput {
 	}
 
 	// What the audio output adds after the graph: the context's own buffering and the device's, in ms.
-	// The device figure is read at most every two seconds: it hardly changes, and in Firefox with PulseAudio the
-	// getter asks the sound server synchronously (reading it on every stats read coincided with page stalls).
+	// The device figure is read at most every two seconds (it hardly changes), and never in Firefox (see
+	// DEVICE_LATENCY_READABLE); there the figure is the context's own buffering alone.
 	get outputLatencyMs() {
 		const now = performance.now();
 		if (this.#latencyReadAt === undefined || now - this.#latencyReadAt > 2000) {
 			const base = Number.isFinite(this.#context.baseLatency) ? this.#context.baseLatency : 0;
-			const device = Number.isFinite(this.#context.outputLatency) ? this.#context.outputLatency : 0;
+			const device = DEVICE_LATENCY_READABLE && Number.isFinite(this.#context.outputLatency)
+				? this.#context.outputLatency
+				: 0;
 			this.#latencyMs = Math.round((base + device) * 1000);
 			this.#latencyReadAt = now;
 		}
 		return this.#latencyMs;
+	}
+
+	// Whether outputLatencyMs includes what the sound system buffers after the browser.
+	get deviceLatencyIncluded() {
+		return DEVICE_LATENCY_READABLE;
 	}
 
 	resume() {

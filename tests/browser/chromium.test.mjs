@@ -55,6 +55,7 @@ test('plays the tone gaplessly, in real time, with a low delay (WebCodecs and We
 	const figures = await checks.checkPlaysInRealTime(page, { seconds: 10 });
 	await checks.checkShownFigures(page, host.title);
 	await page.screenshot({ path: path.join(paths.artifacts, 'chromium-playing.png'), fullPage: true });
+	assert.equal((await checks.stats(page)).deviceLatencyIncluded, true, "the delay figure includes the sound system's part");
 	console.log(`# chromium webcodecs: first sound ${start.firstSoundMs} ms, ${JSON.stringify(figures)}`);
 });
 

@@ -24,8 +24,7 @@ export const CHROMIUM_ARGS = [
 	'--disable-quic',
 ];
 
-// Headless Firefox needs no X display; keeping it off X rules the display out as a cause of the hang described in
-// firefox.test.mjs (it did not cure it: running one Firefox at a time did).
+// Headless Firefox needs no X display; it is kept off X so that nothing of the display can stall it.
 function withoutDisplay(env) {
 	const { DISPLAY, WAYLAND_DISPLAY, ...rest } = env;
 	return rest;
@@ -52,8 +51,8 @@ export async function launchFirefox(pulse) {
 	return browser;
 }
 
-// Closes a Firefox from launchFirefox within `ms`; one that does not answer (the hang in firefox.test.mjs) is
-// killed, so closing cannot hang a test.
+// Closes a Firefox from launchFirefox within `ms`; one that does not answer is killed, so closing cannot hang a
+// test.
 export async function closeFirefox(browser, ms = 15000) {
 	let timer;
 	const closed = await Promise.race([

@@ -4,8 +4,9 @@
 //
 // The bounds, and why:
 // - clean (measured before the cut profile): what the ear hears is what the page says, within ±30 ms, compared
-//   mark by mark with the figure the page showed when the ear heard it (WebKit:
-//   logged only, see docs/player.md: its output buffering is reported by no API);
+//   mark by mark with the figure the page showed when the ear heard it; where the page leaves out what the sound
+//   system buffers (Firefox: reading it can hang the page), up to 70 ms below (WebKit: logged only, see
+//   docs/player.md: its output buffering is reported by no API);
 // - cut (twice in 21 s): each cut costs well under 0.5 s of silence, every mark is heard (the resumed audio is
 //   played, not dropped), and the delay is back within 80 ms of where it was;
 // - freeze (2.5 s without data, then all of it): the buffer target is not raised for it, the player counts a stall
@@ -26,6 +27,8 @@ import { startPulse } from './pulse.mjs';
 
 // A 128 kbps stream takes about 23.5 kB/s as SSE on the wire (base64, event framing): 17 kB/s is ~70 % of it.
 const THIN_BYTES_PER_SECOND = 17000;
+// How far below the heard delay the page's figure may be where it leaves out the sound system's buffering.
+const DEVICE_LATENCY_UNREAD_MS = 70;
 const PROFILES = [
 	{ profile: 'cut', seconds: 21 },
 	{ profile: 'freeze', seconds: 14 },
@@ -62,8 +65,11 @@ export async function checkImpairedNetworks(browser, { delayMustMatch = true, st
 			}
 			if (profile === 'cut') {
 				if (delayMustMatch) {
-					assert.ok(f.pageErrorMs !== null && Math.abs(f.pageErrorMs) <= 30,
-						`the page's delay figure vs the delay heard, mark by mark: ${f.pageErrorMs} ms ` +
+					// Where the page cannot read what the sound system buffers after the browser (Firefox, see
+					// data/web/output.js), its figure is lower than the heard one by that much: 24-25 ms here.
+					const below = f.deviceLatencyIncluded ? 30 : DEVICE_LATENCY_UNREAD_MS;
+					assert.ok(f.pageErrorMs !== null && f.pageErrorMs <= 30 && f.pageErrorMs >= -below,
+						`the page's delay figure vs the delay heard, mark by mark: ${f.pageErrorMs} ms, allowed -${below}..30 ` +
 						`(medians: page ${f.pageDelayMs.before} ms, heard ${d.before} ms)`);
 				}
 				assert.ok(f.proxy.cuts >= 2, `cuts made: ${f.proxy.cuts}`);

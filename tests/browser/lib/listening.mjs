@@ -105,6 +105,7 @@ export async function listenThrough(page, { host, proxy, ear, profile, options =
 		heardDelayMs: { before: median(before), during: median(duringDelays), after: median(after) },
 		pageDelayMs: { before: pageDelay(beforeSamples), during: pageDelay(duringSamples), after: pageDelay(afterSamples) },
 		pageErrorMs: pageErrorMs(beforePairs, [...beforeSamples, ...duringSamples]),
+		deviceLatencyIncluded: start.deviceLatencyIncluded,
 		underruns: end.underruns - start.underruns,
 		stalls: end.stalls - start.stalls,
 		reconnects: end.reconnects - start.reconnects,
