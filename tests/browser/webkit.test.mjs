@@ -23,6 +23,8 @@ import { WebKitPage } from './lib/webkit-page.mjs';
 
 const TEST = { timeout: 120000 };
 const PLAYING_PATHS = ['webaudio', 'webcodecs', 'mse', 'managed'];
+// A restarted Media Source sounds again within this (its first sound takes ~0.5 s here).
+const RESTART_SOUNDS_MS = 5000;
 
 let pulse;
 let host;
@@ -242,8 +244,13 @@ test('through Media Source (?engine=mse): plays, or says why it left and plays o
 			assert.match(notice, /No sound came through Media Source/);
 		}
 		const last = samples.slice(-4);
-		assert.ok(last.every((x) => x.levelDb === null || x.levelDb > -40) && end.sounding,
-			`plays at the end, on ${end.path}: ${JSON.stringify(last)}`);
+		assert.ok(last.every((x) => x.levelDb === null || x.levelDb > -40), `plays at the end, on ${end.path}: ${JSON.stringify(last)}`);
+		if (!end.sounding) {
+			// The end fell in one of the restarts WebKitGTK's Media Source needs two or three times a minute (a fresh
+			// media source after "Failed to push buffer", docs/player.md): allowed only then, and it must sound again.
+			assert.ok(end.engineRestarts > start.engineRestarts, `silent at the end without a restart: ${JSON.stringify(last)}`);
+			await checks.waitFor(page, 'sound again after the restart', () => window.sseAudio.stats.sounding, RESTART_SOUNDS_MS);
+		}
 	});
 });
 

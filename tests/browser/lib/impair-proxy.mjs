@@ -21,7 +21,7 @@ import net from 'node:net';
 
 import { sleep } from './host.mjs';
 
-const DEFAULTS = {
+export const PROFILE_DEFAULTS = {
 	clean: {},
 	cut: { everyMs: 10000 },
 	freeze: { everyMs: 10000, forMs: 2500 },
@@ -32,7 +32,7 @@ const QUEUE_BYTES = 64 * 1024;
 // The smallest slice a thin link sends, so that a slow rate does not turn into a timer per few bytes.
 const MIN_SLICE = 512;
 
-export const PROFILES = Object.keys(DEFAULTS);
+export const PROFILES = Object.keys(PROFILE_DEFAULTS);
 
 // One proxied connection: the client's socket, the server's, and what the server sent that the client has not
 // been given yet.
@@ -201,10 +201,10 @@ export class ImpairProxy {
 
 	// Switches to `name` (one of PROFILES) with `options` over its defaults; the cut and freeze clocks start now.
 	setProfile(name, options = {}) {
-		if (!DEFAULTS[name]) {
+		if (!PROFILE_DEFAULTS[name]) {
 			throw new Error(`unknown profile ${name}; one of ${PROFILES.join(', ')}`);
 		}
-		const merged = { ...DEFAULTS[name], ...options };
+		const merged = { ...PROFILE_DEFAULTS[name], ...options };
 		if (name === 'freeze' && merged.forMs >= merged.everyMs) {
 			throw new Error('freeze: forMs must be shorter than everyMs, or the link never thaws');
 		}

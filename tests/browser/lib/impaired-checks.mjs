@@ -10,7 +10,8 @@
 // - cut (twice in 21 s): each cut costs well under 0.5 s of silence, every mark is heard (the resumed audio is
 //   played, not dropped), and the delay is back within 80 ms of where it was;
 // - freeze (2.5 s without data, then all of it): the buffer target is not raised for it, the player counts a stall
-//   instead of underruns, and the delay is back within 80 ms of where it was within 10 s;
+//   instead of underruns (none left counted from the freeze to 1 s after it: running dry elsewhere is each suite's
+//   own clean-network check, and is logged here), and the delay is back within 80 ms of where it was within 10 s;
 // - jitter (0-80 ms per chunk): sound at least 97 % of the time;
 // - thin (a link below the stream's rate): the page says the connection is too slow.
 // Never "Live" while the ear heard nothing for half a second.
@@ -78,7 +79,7 @@ export async function checkImpairedNetworks(browser, { delayMustMatch = true, st
 				assert.ok(d.after <= d.before + 80, `delay after the cuts ${d.after} ms, before ${d.before} ms`);
 			} else if (profile === 'freeze') {
 				assert.ok(f.stalls >= 1, 'the freeze is counted as a stall');
-				assert.equal(f.underruns, 0, 'a freeze is not counted as the player running dry');
+				assert.equal(f.freezeUnderruns, 0, 'a freeze is not counted as the player running dry');
 				assert.ok(f.targetBufferMs.after <= f.targetBufferMs.before, `target ${f.targetBufferMs.before}→${f.targetBufferMs.after} ms`);
 				assert.ok(d.after <= d.before + 80, `delay 10 s after the freeze ${d.after} ms, before ${d.before} ms`);
 			} else if (profile === 'jitter') {

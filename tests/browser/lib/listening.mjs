@@ -7,6 +7,7 @@
 
 import { heardDelays, pairMarks } from './ear.mjs';
 import { sleep } from './host.mjs';
+import { PROFILE_DEFAULTS } from './impair-proxy.mjs';
 
 export const MARK_EVERY_MS = 3000; // the host's --tone-marks: longer than any delay paired by time
 const SAMPLE_EVERY_MS = 500;
@@ -71,7 +72,7 @@ export async function listenThrough(page, { host, proxy, ear, profile, options =
 	const duringSamples = await samplePage(page, seconds * 1000);
 	const endMs = wallNow();
 	proxy.setProfile('clean');
-	await samplePage(page, RECOVER_MS);
+	const recoverSamples = await samplePage(page, RECOVER_MS);
 	const afterFrom = wallNow();
 	const afterSamples = await samplePage(page, AFTER_MS);
 	const end = afterSamples[afterSamples.length - 1];
@@ -93,9 +94,29 @@ export async function listenThrough(page, { host, proxy, ear, profile, options =
 		const heard = ear.heard({ fromMs: s.atMs - SAMPLE_EVERY_MS, toMs: s.atMs + OUTPUT_AFTER_ANALYSER_MS });
 		return heard.heardShare === 0;
 	}).length;
+	// When, in s from the profile's start, each silence began and each underrun was first seen: a freeze's own
+	// silence is at its clock (every 10 s), anything else is the player's or the browser's.
+	const sinceStart = (ms) => Number(((ms - startMs) / 1000).toFixed(2));
+	const sampled = [start, ...duringSamples, ...recoverSamples, ...afterSamples];
+	const underrunsAt = sampled.slice(1).filter((s, i) => s.underruns > sampled[i].underruns).map((s) => sinceStart(s.atMs));
+	// Underruns still counted from just before each freeze to 1 s after it ended: those of the freeze itself, which
+	// the page must count as a stall instead (it takes them back when the held audio arrives).
+	let freezeUnderruns = null;
+	if (profile === 'freeze') {
+		const { everyMs, forMs } = { ...PROFILE_DEFAULTS.freeze, ...options };
+		freezeUnderruns = 0;
+		for (let at = everyMs; at < seconds * 1000; at += everyMs) {
+			const before = sampled.filter((s) => s.atMs < startMs + at).at(-1);
+			const after = sampled.find((s) => s.atMs >= startMs + at + forMs + 1000) ?? end;
+			freezeUnderruns += after.underruns - before.underruns;
+		}
+	}
 	return {
 		profile,
 		seconds,
+		silencesAt: during.gaps.map((gap) => [sinceStart(gap.atMs), gap.ms]),
+		underrunsAt,
+		freezeUnderruns,
 		heardShare: Number(during.heardShare.toFixed(4)),
 		gaps: during.gaps.length,
 		longestGapMs: Math.round(during.longestGapMs),
@@ -123,9 +144,10 @@ export function describe(browser, f) {
 	const d = f.heardDelayMs;
 	const p = f.pageDelayMs;
 	return `${browser} ${f.profile}: heard ${(f.heardShare * 100).toFixed(1)} % (${f.gaps} silences, ${f.silenceMs} ms, ` +
-		`longest ${f.longestGapMs} ms), marks ${f.marksHeard}/${f.marksSent}, delay heard before/during/after ` +
+		`longest ${f.longestGapMs} ms${f.gaps > 1 ? `; at s, ms: ${JSON.stringify(f.silencesAt)}` : ''}), marks ${f.marksHeard}/${f.marksSent}, delay heard before/during/after ` +
 		`${d.before}/${d.during}/${d.after} ms (page ${p.before}/${p.during}/${p.after} ms; page − heard before, mark by mark: ` +
-		`${f.pageErrorMs} ms), underruns ${f.underruns}, ` +
+		`${f.pageErrorMs} ms), underruns ${f.underruns}${f.underrunsAt.length ? ` (seen at ${f.underrunsAt.join(', ')} s; a freeze's are taken back)` : ''}` +
+		`${f.freezeUnderruns === null ? '' : ` (${f.freezeUnderruns} left from the freeze)`}, ` +
 		`stalls ${f.stalls}, reconnects ${f.reconnects}, target ${f.targetBufferMs.before}→${f.targetBufferMs.after} ms` +
 		`${f.slowLinkShown ? ', said the link is too slow' : ''}, Live while silent ${f.liveWhileSilent}`;
 }
