@@ -23,7 +23,7 @@ struct StreamConfig {
 	std::string default_title;   // when the settings have none
 	EncoderFactory make_encoder; // empty: LAME
 	// The encoder failed mid-stream (encoder thread; the hub is already closed). Must not stop the stream itself.
-	std::function<void(const std::string &message)> on_failure;
+	std::function<void(const Error &failure)> on_failure;
 };
 
 // The figures of a running stream.

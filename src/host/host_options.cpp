@@ -38,10 +38,6 @@ bool parse_double(const std::string &text, double &out)
 	return !text.empty() && end == text.c_str() + text.size();
 }
 
-} // namespace
-
-namespace {
-
 // A whole number for `flag`, or why not.
 std::string whole_number(const char *flag, const std::string &text, int &out)
 {
@@ -58,6 +54,20 @@ struct HostFlag {
 	const char *usage;
 	std::string (*apply)(HostOptions &options, const std::string &value);
 };
+
+// How the rows that only store what they are given set the options.
+template <std::string HostOptions::*Field>
+std::string store_text(HostOptions &options, const std::string &value)
+{
+	options.*Field = value;
+	return {};
+}
+template <bool HostOptions::*Field>
+std::string store_true(HostOptions &options, const std::string &)
+{
+	options.*Field = true;
+	return {};
+}
 
 constexpr const char *kAudio = "Audio (one of):";
 constexpr const char *kPaths = "Paths:";
@@ -119,39 +129,23 @@ const HostFlag kHostFlags[] = {
 		 return {};
 	 }},
 	{kPaths, "--module", Takes::Value, " PATH        obs-sse-audio.so (default: " SSE_AUDIO_DEFAULT_MODULE ")",
-	 [](HostOptions &o, const std::string &v) -> std::string {
-		 o.module_path = v;
-		 return {};
-	 }},
+	 store_text<&HostOptions::module_path>},
 	{kPaths, "--data", Takes::Value,
 	 " PATH          the plugin's data folder (default: " SSE_AUDIO_DEFAULT_MODULE_DATA ")",
-	 [](HostOptions &o, const std::string &v) -> std::string {
-		 o.module_data = v;
-		 return {};
-	 }},
+	 store_text<&HostOptions::module_data>},
 	{kPaths, "--obs-plugins", Takes::Value, " PATH   OBS's plugin folder (default: " SSE_AUDIO_OBS_PLUGINS ")",
-	 [](HostOptions &o, const std::string &v) -> std::string {
-		 o.obs_plugins = v;
-		 return {};
-	 }},
+	 store_text<&HostOptions::obs_plugins>},
 	{kPaths, "--find-module", Takes::Nothing,
 	 "        find obs-sse-audio where OBS does (its system plugin folders, then\n"
 	 "                       ~/.config/obs-studio/plugins) instead of --module and --data",
-	 [](HostOptions &o, const std::string &) -> std::string {
-		 o.find_module = true;
-		 return {};
-	 }},
+	 store_true<&HostOptions::find_module>},
 	{kRun, "--duration", Takes::Value, " S         stop after S seconds (default: run until quit)",
 	 [](HostOptions &o, const std::string &v) -> std::string {
 		 if (!parse_double(v, o.duration_seconds) || o.duration_seconds < 0)
 			 return "--duration needs a number of seconds";
 		 return {};
 	 }},
-	{kRun, "--help", Takes::Nothing, "             this text (also -h)",
-	 [](HostOptions &o, const std::string &) -> std::string {
-		 o.show_help = true;
-		 return {};
-	 }},
+	{kRun, "--help", Takes::Nothing, "               this text (also -h)", store_true<&HostOptions::show_help>},
 };
 
 const HostFlag *find_host_flag(const std::string &arg)

@@ -23,6 +23,17 @@ obs_data_t *make_output_data(const StreamSettings &settings)
 	return data;
 }
 
+// Why `output` failed: libobs's last error, as the output's own account (with the words' locale key) when that is
+// the same failure. libobs can refuse a start before asking the output, and then the output's is an older one.
+Error output_failure(obs_output_t *output, std::string fallback)
+{
+	const char *last = obs_output_get_last_error(output);
+	Error error{last && *last ? std::string(last) : std::move(fallback)};
+	if (auto own = read_output_failure(output); own && own->message == error.message)
+		return std::move(*own);
+	return error;
+}
+
 } // namespace
 
 OutputController::OutputController(std::string settings_path) : settings_path_(std::move(settings_path))
@@ -217,15 +228,7 @@ void OutputController::start_output()
 		return;
 	}
 	if (!obs_output_start(output_)) {
-		const char *error = obs_output_get_last_error(output_);
-		StreamState failed{StreamPhase::Error, 0, error && *error ? error : "the output did not start"};
-		// The output's own account, when this failure is the one it gave (libobs can refuse a start before
-		// asking the output, and then the output's last failure is an older one).
-		if (const auto failure = read_output_failure(output_); failure && failure->message == failed.error) {
-			failed.error_key = failure->text_key;
-			failed.error_args = failure->text_args;
-		}
-		set_state(std::move(failed));
+		set_state({StreamPhase::Error, 0, output_failure(output_, "the output did not start")});
 		return;
 	}
 	set_state({StreamPhase::Live, wall_clock_ms(), {}});
@@ -258,16 +261,16 @@ void OutputController::output_stopped(calldata_t *data)
 	const long long code = calldata_int(data, "code");
 	if (code == OBS_OUTPUT_SUCCESS)
 		return; // an ordinary stop, asked for by stop_output()
-	std::string error;
+	obs_output_t *output = nullptr;
 	{
 		std::lock_guard lock(mutex_);
 		// Only a live output can fail by itself; during a start or a stop the worker sets the state itself.
 		if (state_.phase != StreamPhase::Live || !output_)
 			return;
-		const char *last = obs_output_get_last_error(output_);
-		error = last && *last ? last : "the output stopped with error " + std::to_string(code);
+		output = output_;
 	}
-	SSE_LOG(LOG_WARNING, "the output stopped by itself: %s", error.c_str());
+	Error error = output_failure(output, "the output stopped with error " + std::to_string(code));
+	SSE_LOG(LOG_WARNING, "the output stopped by itself: %s", error.message.c_str());
 	set_state({StreamPhase::Error, 0, std::move(error)});
 }
 

@@ -52,7 +52,7 @@ public:
 	std::optional<OutputFigures> figures();
 	std::optional<Error> failure()
 	{
-		std::lock_guard lock(lifecycle_mutex_);
+		std::lock_guard lock(failure_mutex_);
 		return last_failure_;
 	}
 
@@ -69,8 +69,9 @@ private:
 	void end_capture(int code);
 	// The encoder thread's report of a mid-stream failure: hands the stop to failure_thread_, since stopping
 	// the channel joins the encoder thread.
-	void on_channel_failure(const std::string &message);
-	void stop_after_failure(const std::string &message);
+	void on_channel_failure(const Error &failure);
+	void stop_after_failure(const Error &cause);
+	void set_failure(std::optional<Error> failure);
 	void join_failure_thread();
 
 	obs_output_t *output_;
@@ -83,20 +84,28 @@ private:
 	std::unique_ptr<Stream> stream_; // while capturing
 	size_t connected_mix_ = 0;
 	bool capturing_ = false;
-	std::optional<Error> last_failure_; // why the last start failed; reset by a start that works
 	// How many times this output has ended libobs's data capture; read by stop() before it takes the mutex, to
 	// tell whether an end came after libobs asked for this stop (see stop()).
 	std::atomic<uint64_t> capture_ends_{0};
-	std::mutex failure_mutex_; // guards failure_thread_ only
+	// Guards failure_thread_ and last_failure_. Taken after lifecycle_mutex_ when both are: the output's "stop"
+	// handler reads the failure while the failure thread holds lifecycle_mutex_.
+	std::mutex failure_mutex_;
 	std::thread failure_thread_;
+	std::optional<Error> last_failure_; // why the last start failed, or the stream stopped; reset by a start
 };
 
 bool SseOutput::fail_start(Error failure)
 {
 	SSE_LOG(LOG_WARNING, "start failed: %s", failure.message.c_str());
 	obs_output_set_last_error(output_, failure.message.c_str());
-	last_failure_ = std::move(failure);
+	set_failure(std::move(failure));
 	return false;
+}
+
+void SseOutput::set_failure(std::optional<Error> failure)
+{
+	std::lock_guard lock(failure_mutex_);
+	last_failure_ = std::move(failure);
 }
 
 bool SseOutput::start()
@@ -127,14 +136,14 @@ bool SseOutput::start()
 	config.version = SSE_AUDIO_VERSION;
 	config.default_title = kDefaultTitle;
 	config.make_encoder = type_.make_encoder;
-	config.on_failure = [this](const std::string &message) {
-		on_channel_failure(message);
+	config.on_failure = [this](const Error &failure) {
+		on_channel_failure(failure);
 	};
 	auto stream = Stream::start(std::move(config));
 	if (!stream)
 		return fail_start(stream.failure());
 	stream_ = std::move(*stream);
-	last_failure_.reset();
+	set_failure(std::nullopt);
 
 	// The mix is taken through obs_add_raw_audio_callback, converted by libobs to stereo float planar at OBS's
 	// rate. On OBS 29 an audio-only raw output never receives raw_audio (libobs waits for a video timestamp
@@ -193,23 +202,26 @@ void SseOutput::end_capture(int code)
 		obs_output_signal_stop(output_, code);
 }
 
-void SseOutput::on_channel_failure(const std::string &message)
+void SseOutput::on_channel_failure(const Error &failure)
 {
-	SSE_LOG(LOG_ERROR, "the MP3 encoder failed: %s", message.c_str());
+	SSE_LOG(LOG_ERROR, "the MP3 encoder failed: %s", failure.message.c_str());
 	std::lock_guard lock(failure_mutex_);
 	if (!failure_thread_.joinable())
-		failure_thread_ = std::thread([this, message] { stop_after_failure(message); });
+		failure_thread_ = std::thread([this, failure] { stop_after_failure(failure); });
 }
 
-void SseOutput::stop_after_failure(const std::string &message)
+void SseOutput::stop_after_failure(const Error &cause)
 {
 	std::lock_guard lock(lifecycle_mutex_);
 	// A stop that came first has already ended the output; OBS must not hear of a second stop.
 	if (!capturing_)
 		return;
 	guarded("tearing down the stream", [&] { tear_down("stopped after an encoder error"); });
-	const std::string text = "The MP3 encoder failed and the stream was stopped: " + message;
-	obs_output_set_last_error(output_, text.c_str());
+	// The dock shows the cause's locale text, which is written as this whole sentence (Failure.LameEncode).
+	Error stopped{"The MP3 encoder failed and the stream was stopped: " + cause.message, cause.text_key,
+		      cause.text_args};
+	obs_output_set_last_error(output_, stopped.message.c_str());
+	set_failure(std::move(stopped));
 	// Ends data capture and emits OBS's "stop" signal with the error code, as a network output does when its
 	// connection fails; the dock and obs-websocket clients see the output stop with this error. Under the mutex,
 	// so that a stop asked for meanwhile finds the capture ended (see stop()).
@@ -244,7 +256,7 @@ void SseOutput::tear_down(const char *how)
 			static_cast<unsigned long long>(relay.events_relayed),
 			static_cast<unsigned long long>(relay.failed_attempts),
 			static_cast<unsigned long long>(relay.events_lost),
-			relay.last_error.empty() ? "" : "; last error: ", relay.last_error.c_str());
+			relay.last_error.message.empty() ? "" : "; last error: ", relay.last_error.message.c_str());
 	}
 
 	SSE_LOG(LOG_INFO,

@@ -33,8 +33,8 @@ using OutputFigures = StreamStats;
 // The figures of `output` when it is an sse_audio_output that is capturing. nullopt when it is stopped, and also
 // while a start or stop is in progress: callers poll from the UI thread and must never wait for a stop.
 std::optional<OutputFigures> read_output_figures(obs_output_t *output);
-// Why the last start of `output` failed, with the words' locale key when it has one (Error); nullopt when the
-// output is not this plugin's or its last start did not fail.
+// Why `output` last failed (a start, or the stream stopped by an encoder error), with the words' locale key when it
+// has one (Error); nullopt when the output is not this plugin's or it has not failed since its last start.
 std::optional<Error> read_output_failure(obs_output_t *output);
 
 } // namespace sse_audio::obs

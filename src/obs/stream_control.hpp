@@ -27,10 +27,8 @@ enum class StreamPhase { Stopped, Starting, Live, Stopping, Error };
 struct StreamState {
 	StreamPhase phase = StreamPhase::Stopped;
 	int64_t live_since_ms = 0; // wall clock (ms since the Unix epoch) when the output went live; 0 otherwise
-	std::string error;         // why, in StreamPhase::Error (in English, as in the log)
-	// The same words in the locale files, when they are there: the key and its %1, %2, ... (see Error).
-	std::string error_key = {};
-	std::vector<std::string> error_args = {};
+	// Why, in StreamPhase::Error: the log's English words and, when the locale files have them, their key (Error).
+	Error error;
 };
 
 // Figures of the running output; all zero while it is stopped.

@@ -1,12 +1,12 @@
 #include "websocket_requests.hpp"
 
 #include <obs.h>
-#include <callback/calldata.h>
-#include <callback/proc.h>
+#include <obs.hpp>
 
 #include "settings/listener_urls.hpp"
 #include "callback_guard.hpp"
 #include "plugin_log.hpp"
+#include "websocket_api.hpp"
 
 #include <chrono>
 #include <iterator>
@@ -17,21 +17,13 @@ namespace sse_audio::obs {
 namespace {
 
 // obs-websocket's plugin API version this code speaks (obs-websocket 5.x reports 1 or later).
-constexpr long long kApiVersion = 1;
+constexpr unsigned int kApiVersion = 1;
 // How long "start" and "stop" wait for the output to settle before answering with the state then.
 constexpr auto kSettleTimeout = std::chrono::seconds(10);
 
-// The shape obs-websocket copies when a request is registered: the function and its private pointer.
-using RequestFunction = void (*)(obs_data_t *request, obs_data_t *response, void *priv);
-struct RequestCallback {
-	RequestFunction callback;
-	void *priv_data;
-};
-
 constexpr const char *kRequests[] = {"start", "stop", "status"};
 
-proc_handler_t *g_api = nullptr; // obs-websocket's own proc handler, valid while it is loaded
-void *g_vendor = nullptr;
+obs_websocket_vendor g_vendor = nullptr; // valid while obs-websocket is loaded
 
 void respond_with_status(OutputController &controller, const StreamState &state, obs_data_t *response)
 {
@@ -81,13 +73,6 @@ void handle(obs_data_t *, obs_data_t *response, void *priv)
 	}
 }
 
-// Calls `name` on obs-websocket's proc handler with `vendor` set, as its API expects; the `success` it reports.
-bool call_vendor_proc(const char *name, calldata_t *cd)
-{
-	calldata_set_ptr(cd, "vendor", g_vendor);
-	return proc_handler_call(g_api, name, cd) && calldata_bool(cd, "success");
-}
-
 } // namespace
 
 const char *phase_name(StreamPhase phase)
@@ -113,18 +98,16 @@ void write_status(const PluginSettings &settings, const StreamState &state, cons
 	const StreamSettings &s = settings.stream;
 	obs_data_set_string(response, "state", phase_name(state.phase));
 	obs_data_set_int(response, "live_since_ms", state.live_since_ms);
-	obs_data_set_string(response, "error", state.error.c_str());
+	obs_data_set_string(response, "error", state.error.message.c_str());
 
 	const std::vector<std::string> addresses = listener_urls(s, hosts);
-	obs_data_array_t *urls = obs_data_array_create();
+	const OBSDataArrayAutoRelease urls = obs_data_array_create();
 	for (const auto &url : addresses) {
-		obs_data_t *item = obs_data_create();
+		const OBSDataAutoRelease item = obs_data_create();
 		obs_data_set_string(item, "url", url.c_str());
 		obs_data_array_push_back(urls, item);
-		obs_data_release(item);
 	}
 	obs_data_set_array(response, "urls", urls);
-	obs_data_array_release(urls);
 	obs_data_set_string(response, "url", addresses.empty() ? "" : addresses.front().c_str());
 
 	obs_data_set_int(response, "port", s.port);
@@ -135,95 +118,66 @@ void write_status(const PluginSettings &settings, const StreamState &state, cons
 	obs_data_set_bool(response, "access_key_required", !s.access_key.empty());
 	obs_data_set_bool(response, "start_with_obs", settings.start_with_obs);
 
-	obs_data_t *listeners = obs_data_create();
+	const OBSDataAutoRelease listeners = obs_data_create();
 	obs_data_set_int(listeners, "now", static_cast<long long>(figures.listeners_now));
 	obs_data_set_int(listeners, "peak", static_cast<long long>(figures.listeners_peak));
 	obs_data_set_obj(response, "listeners", listeners);
-	obs_data_release(listeners);
 	obs_data_set_int(response, "bytes_sent", static_cast<long long>(figures.bytes_sent));
 
-	obs_data_t *drops = obs_data_create();
+	const OBSDataAutoRelease drops = obs_data_create();
 	obs_data_set_int(drops, "pcm_frames", static_cast<long long>(figures.pcm_frames_dropped));
 	obs_data_set_int(drops, "listener_skips", static_cast<long long>(figures.listener_skips));
 	obs_data_set_int(drops, "listeners_timed_out", static_cast<long long>(figures.listeners_timed_out));
 	obs_data_set_int(drops, "rejected_full", static_cast<long long>(figures.rejected_full));
 	obs_data_set_obj(response, "drops", drops);
-	obs_data_release(drops);
 
 	// Relay mode: the publisher's state (docs/protocol.md); absent when no relay is set. In relay-only mode there
 	// is no /status.json on this computer, so scripts read it here.
 	if (figures.relay) {
-		obs_data_t *relay = obs_data_create_from_json(relay_status_json(*figures.relay).c_str());
+		const OBSDataAutoRelease relay = obs_data_create_from_json(relay_status_json(*figures.relay).c_str());
 		obs_data_set_obj(response, "relay", relay);
-		obs_data_release(relay);
 	}
 }
 
 bool register_websocket_requests(OutputController &controller)
 {
-	calldata_t cd = {};
-	proc_handler_t *api = nullptr;
-	if (proc_handler_call(obs_get_proc_handler(), "obs_websocket_api_get_ph", &cd))
-		api = static_cast<proc_handler_t *>(calldata_ptr(&cd, "ph"));
-	calldata_free(&cd);
-	if (!api) {
+	const unsigned int version = obs_websocket_get_api_version();
+	if (version == 0) {
 		SSE_LOG(LOG_INFO, "obs-websocket is not loaded: no vendor requests");
 		return false;
 	}
-
-	cd = {};
-	proc_handler_call(api, "get_api_version", &cd);
-	const long long version = calldata_int(&cd, "version");
-	calldata_free(&cd);
 	if (version < kApiVersion) {
-		SSE_LOG(LOG_WARNING, "obs-websocket API version %lld is too old (need %lld): no vendor requests",
-			version, kApiVersion);
+		SSE_LOG(LOG_WARNING, "obs-websocket API version %u is too old (need %u): no vendor requests", version,
+			kApiVersion);
 		return false;
 	}
-
-	cd = {};
-	calldata_set_string(&cd, "name", kWebsocketVendor);
-	void *vendor = nullptr;
-	if (proc_handler_call(api, "vendor_register", &cd) && calldata_bool(&cd, "success"))
-		vendor = calldata_ptr(&cd, "vendor");
-	calldata_free(&cd);
-	if (!vendor) {
+	g_vendor = obs_websocket_register_vendor(kWebsocketVendor);
+	if (!g_vendor) {
 		SSE_LOG(LOG_WARNING, "obs-websocket refused vendor \"%s\"", kWebsocketVendor);
 		return false;
 	}
-	g_api = api;
-	g_vendor = vendor;
 
-	const RequestFunction functions[] = {handle<answer_start>, handle<answer_stop>, handle<answer_status>};
+	const obs_websocket_request_callback_function functions[] = {handle<answer_start>, handle<answer_stop>,
+								     handle<answer_status>};
 	bool all = true;
 	for (size_t i = 0; i < std::size(kRequests); i++) {
-		// obs-websocket copies the callback structure, so a local one is enough.
-		RequestCallback callback = {functions[i], &controller};
-		cd = {};
-		calldata_set_string(&cd, "type", kRequests[i]);
-		calldata_set_ptr(&cd, "callback", &callback);
-		const bool registered = call_vendor_proc("vendor_request_register", &cd);
-		calldata_free(&cd);
+		const bool registered =
+			obs_websocket_vendor_register_request(g_vendor, kRequests[i], functions[i], &controller);
 		if (!registered)
 			SSE_LOG(LOG_WARNING, "obs-websocket refused request \"%s\"", kRequests[i]);
 		all = all && registered;
 	}
-	SSE_LOG(LOG_INFO, "obs-websocket vendor \"%s\" registered (API version %lld): start, stop, status",
+	SSE_LOG(LOG_INFO, "obs-websocket vendor \"%s\" registered (API version %u): start, stop, status",
 		kWebsocketVendor, version);
 	return all;
 }
 
 void unregister_websocket_requests()
 {
-	if (!g_api || !g_vendor)
+	if (!g_vendor)
 		return;
-	for (const char *request : kRequests) {
-		calldata_t cd = {};
-		calldata_set_string(&cd, "type", request);
-		call_vendor_proc("vendor_request_unregister", &cd);
-		calldata_free(&cd);
-	}
-	g_api = nullptr;
+	for (const char *request : kRequests)
+		obs_websocket_vendor_unregister_request(g_vendor, request);
 	g_vendor = nullptr;
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 
 // obs-websocket vendor requests, so Stream Deck buttons and scripts can drive the stream: vendor "obs-sse-audio",
-// requests "start", "stop" and "status" (docs/websocket.md). Spoken through obs-websocket's plugin API, which is a
-// set of procedures on proc handlers: no header or library of obs-websocket is needed to build.
+// requests "start", "stop" and "status" (docs/websocket.md), through obs-websocket's plugin API (websocket_api.hpp),
+// which only calls procedures: no library of obs-websocket is linked, and OBS without obs-websocket loads the plugin.
 
 #include "output_controller.hpp"
 

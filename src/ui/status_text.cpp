@@ -8,22 +8,6 @@
 
 namespace sse_audio::ui {
 
-namespace {
-
-// Why the output failed: in the dock's language when the locale files have the words (the state names their key,
-// with what fills %1, %2, ...), else as the log says it.
-QString error_text(const obs::StreamState &state)
-{
-	if (state.error_key.empty())
-		return QString::fromStdString(state.error);
-	QString text = ui_text(state.error_key.c_str());
-	for (const auto &arg : state.error_args)
-		text = text.arg(QString::fromStdString(arg));
-	return text;
-}
-
-} // namespace
-
 QString status_line(const obs::StreamState &state)
 {
 	switch (state.phase) {
@@ -37,7 +21,7 @@ QString status_line(const obs::StreamState &state)
 	case obs::StreamPhase::Stopping:
 		return ui_text("Status.Stopping");
 	case obs::StreamPhase::Error:
-		return ui_text("Status.Error").arg(error_text(state));
+		return ui_text("Status.Error").arg(error_text(state.error));
 	}
 	return {};
 }
@@ -74,7 +58,7 @@ QString relay_line(const RelayStats &relay)
 	case RelayStats::State::Retrying:
 		line = ui_text("Figures.Relay.Retrying")
 			       .arg(QString::number(double(relay.retry_in_ms) / 1000.0, 'f', 1))
-			       .arg(QString::fromStdString(relay.last_error));
+			       .arg(error_text(relay.last_error));
 		break;
 	case RelayStats::State::Stopped:
 		line = ui_text("Figures.Relay.Stopped");
@@ -85,7 +69,7 @@ QString relay_line(const RelayStats &relay)
 		line += QStringLiteral("\n") + ui_text("Figures.Relay.Failures")
 						       .arg(relay.failed_attempts)
 						       .arg(relay.events_lost)
-						       .arg(QString::fromStdString(relay.last_error));
+						       .arg(error_text(relay.last_error));
 	return line;
 }
 

@@ -296,12 +296,19 @@ TEST(OutputStop, EncoderFailureStopsTheOutputWithAnError)
 	const char *error = obs_output_get_last_error(output.get());
 	ASSERT_NE(error, nullptr);
 	EXPECT_NE(std::string(error).find("encoder failed"), std::string::npos) << error;
+	// The same failure with its words' locale key, so the dock can say it in the streamer's language.
+	const auto failure = read_output_failure(output.get());
+	ASSERT_TRUE(failure.has_value());
+	EXPECT_EQ(failure->message, error);
+	EXPECT_EQ(failure->text_key, "Failure.LameEncode");
+	EXPECT_EQ(failure->text_args, std::vector<std::string>{"-2"});
 
 	output.stop(); // inactive: libobs does not call the output
 	EXPECT_EQ(output.signals().stops.load(), 1);
 
 	g_good_encodes = 1'000'000;
 	ASSERT_TRUE(output.start()) << obs_output_get_last_error(output.get());
+	EXPECT_FALSE(read_output_failure(output.get()).has_value()) << "a start that works clears the failure";
 	auto again = attach_listeners(output.port(), 1);
 	output.stop();
 	expect_streams_ended(again, "after the stop");

@@ -51,12 +51,12 @@ void expect_refused(const std::string &path, int port, const std::string &reason
 	OutputController controller(path);
 	StreamState state = controller.state();
 	EXPECT_EQ(state.phase, StreamPhase::Error) << "the refusal is shown before anything starts";
-	EXPECT_NE(state.error.find(reason), std::string::npos) << state.error;
+	EXPECT_NE(state.error.message.find(reason), std::string::npos) << state.error.message;
 
 	controller.start();
 	state = controller.wait_settled(10s);
 	EXPECT_EQ(state.phase, StreamPhase::Error);
-	EXPECT_NE(state.error.find(reason), std::string::npos) << state.error;
+	EXPECT_NE(state.error.message.find(reason), std::string::npos) << state.error.message;
 	EXPECT_FALSE(itest::can_connect(port, 1s)) << "nothing may be served with refused settings";
 	controller.shutdown();
 }

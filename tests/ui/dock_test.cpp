@@ -150,16 +150,30 @@ private slots:
 		QVERIFY(button->isEnabled());
 
 		// A failure whose words are in the locale files is shown in the dock's language, not the log's.
-		StreamState busy{StreamPhase::Error, 0,
-				 "Cannot listen on 0.0.0.0 port 8330: the port is already in use by another program"};
-		busy.error_key = "Failure.PortInUse";
-		busy.error_args = {"0.0.0.0", "8330"};
+		const StreamState busy{
+			StreamPhase::Error,
+			0,
+			{"Cannot listen on 0.0.0.0 port 8330: the port is already in use by another program",
+			 "Failure.PortInUse",
+			 {"0.0.0.0", "8330"}}};
 		control_->set_state(busy);
 		QTRY_COMPARE(status->text(),
 			     text("Status.Error").arg(text("Failure.PortInUse").arg("0.0.0.0").arg("8330")));
 		QVERIFY(status->text().contains(QStringLiteral("8330")));
 		if (locale == QLatin1String("zh-CN"))
 			QVERIFY2(status->text().contains(QString::fromUtf8("端口")), qPrintable(status->text()));
+
+		// So is a failure mid-stream (the encoder's), and an argument holding "%2" is shown as it is.
+		control_->set_state(
+			{StreamPhase::Error,
+			 0,
+			 {"The MP3 encoder failed and the stream was stopped: LAME failed to encode (error -2)",
+			  "Failure.LameEncode",
+			  {"-2"}}});
+		QTRY_COMPARE(status->text(), text("Status.Error").arg(text("Failure.LameEncode").arg("-2")));
+		control_->set_state({StreamPhase::Error, 0, {"in use", "Failure.PortInUse", {"a%2b", "8330"}}});
+		QTRY_COMPARE(status->text(),
+			     text("Status.Error").arg(text("Failure.PortInUse").arg("a%2b", QStringLiteral("8330"))));
 
 		// The words differ by language: the Chinese run must not show the English file's text.
 		if (locale == QLatin1String("zh-CN"))
@@ -629,9 +643,10 @@ private slots:
 		figures.relay = relay;
 		control_->set_figures(figures);
 		dock_->refresh();
-		QCOMPARE(child<QLabel>("relay")->text(), text("Figures.Relay.Retrying")
-								 .arg(QStringLiteral("2.0"))
-								 .arg(QString::fromStdString(relay.last_error)));
+		QCOMPARE(child<QLabel>("relay")->text(),
+			 text("Figures.Relay.Retrying")
+				 .arg(QStringLiteral("2.0"))
+				 .arg(QString::fromStdString(relay.last_error.message)));
 		QCOMPARE(child<QLabel>("drops")->text(), QStringLiteral("7")); // events the relay lost count as drops
 
 		relay.state = sse_audio::RelayStats::State::Connected;
@@ -643,8 +658,19 @@ private slots:
 		QVERIFY2(label.contains(text("Figures.Relay.Failures")
 						.arg(3)
 						.arg(7)
-						.arg(QString::fromStdString(relay.last_error))),
+						.arg(QString::fromStdString(relay.last_error.message))),
 			 qPrintable(label));
+
+		// The relay's own failures are in the dock's language too.
+		relay.state = sse_audio::RelayStats::State::Retrying;
+		relay.last_error = {
+			"the relay answered HTTP 403 (check the relay key)", "Failure.RelayRefusedKey", {"403"}};
+		figures.relay = relay;
+		control_->set_figures(figures);
+		dock_->refresh();
+		QCOMPARE(child<QLabel>("relay")->text(), text("Figures.Relay.Retrying")
+								 .arg(QStringLiteral("2.0"))
+								 .arg(text("Failure.RelayRefusedKey").arg(403)));
 
 		for (const char *field : {"max_listeners_per_address", "relay_url", "relay_key", "serve_listeners"})
 			QVERIFY(!sse_audio::ui::problem_text(field).isEmpty());

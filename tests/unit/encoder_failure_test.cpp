@@ -43,10 +43,10 @@ ChannelConfig failing_config(int good_calls, FailureReport &report)
 	config.make_encoder = [good_calls](const EncoderSettings &settings) {
 		return test::FailingEncoder::make(settings, good_calls);
 	};
-	config.on_failure = [&report](const std::string &message) {
+	config.on_failure = [&report](const Error &failure) {
 		std::lock_guard lock(report.mutex);
 		report.calls++;
-		report.message = message;
+		report.message = failure.message;
 		report.thread = std::this_thread::get_id();
 		report.cv.notify_all();
 	};

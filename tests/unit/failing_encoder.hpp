@@ -22,7 +22,7 @@ public:
 	Status encode(const float *left, const float *right, uint32_t frames, std::vector<uint8_t> &out) override
 	{
 		if (left_-- <= 0)
-			return Error{kEncoderFault};
+			return Error{kEncoderFault, "Failure.LameEncode", {"-2"}}; // as Mp3Encoder words it
 		return lame_->encode(left, right, frames, out);
 	}
 	Status flush(std::vector<uint8_t> &out) override { return lame_->flush(out); }

@@ -247,8 +247,8 @@ TEST(RelayPublisher, RefusedPublishesAreRetriedWithBackOffAndCounted)
 	ASSERT_TRUE(wait_until([&] { return (*relay)->stats().failed_attempts >= 4; }));
 	RelayStats stats = (*relay)->stats();
 	EXPECT_EQ(stats.state, RelayStats::State::Retrying);
-	EXPECT_NE(stats.last_error.find("403"), std::string::npos) << stats.last_error;
-	EXPECT_NE(stats.last_error.find("relay key"), std::string::npos) << stats.last_error;
+	EXPECT_NE(stats.last_error.message.find("403"), std::string::npos) << stats.last_error.message;
+	EXPECT_NE(stats.last_error.message.find("relay key"), std::string::npos) << stats.last_error.message;
 	EXPECT_GT(stats.retry_in_ms, 0);
 	EXPECT_LE(stats.retry_in_ms, 100);
 	// Back-off: 4 failures take at least 20 + 40 + 80 ms, so far fewer attempts than a busy loop would make.
@@ -260,7 +260,7 @@ TEST(RelayPublisher, RefusedPublishesAreRetriedWithBackOffAndCounted)
 	stats = (*relay)->stats();
 	EXPECT_EQ(stats.state, RelayStats::State::Connected);
 	EXPECT_EQ(stats.events_lost, 0u);
-	EXPECT_FALSE(stats.last_error.empty()) << "the last failure stays visible after recovery";
+	EXPECT_FALSE(stats.last_error.message.empty()) << "the last failure stays visible after recovery";
 	std::vector<uint8_t> expected;
 	for (size_t i = 0; i < 20; i++) {
 		const auto bytes = frame_bytes(i);
@@ -281,7 +281,7 @@ TEST(RelayPublisher, AnUnreachableRelayNeverHoldsUpTheHubAndCountsWhatFellOut)
 	for (size_t i = 1; i < 100; i++)
 		hub->publish(frame_bytes(i), 1'700'000'000'000, 1152);
 	EXPECT_LT(std::chrono::steady_clock::now() - begin, 200ms) << "publishing must not wait for the relay";
-	EXPECT_NE((*relay)->stats().last_error.find("cannot reach"), std::string::npos);
+	EXPECT_NE((*relay)->stats().last_error.message.find("cannot reach"), std::string::npos);
 
 	FakeNchan nchan(port); // the relay comes back
 	ASSERT_TRUE(wait_until([&] {
@@ -363,7 +363,8 @@ TEST(RelayPublisher, StopReturnsWithinASecondWhenTheRelayNeverAccepts)
 	hub->publish(frame_bytes(0), 1'700'000'000'000, 1152);
 	ASSERT_TRUE(wait_until([&] { return (*relay)->stats().failed_attempts >= 1; }))
 		<< "the relay's connects did not fail";
-	EXPECT_NE((*relay)->stats().last_error.find("cannot reach"), std::string::npos) << (*relay)->stats().last_error;
+	EXPECT_NE((*relay)->stats().last_error.message.find("cannot reach"), std::string::npos)
+		<< (*relay)->stats().last_error.message;
 	hub->close();
 	const auto begin = std::chrono::steady_clock::now();
 	(*relay)->stop(); // the grace the plugin gives

@@ -94,7 +94,7 @@ void AudioChannel::run()
 	encoded_.clear();
 	const Status flushed = encoder_->flush(encoded_);
 	if (!flushed) {
-		fail(flushed.error());
+		fail(flushed.failure());
 		return;
 	}
 	splitter_.append(encoded_);
@@ -120,7 +120,7 @@ bool AudioChannel::encode_queued()
 		}
 		queue_.pop();
 		if (!encoded) {
-			fail(encoded.error());
+			fail(encoded.failure());
 			return false;
 		}
 		splitter_.append(encoded_);
@@ -178,16 +178,16 @@ int64_t AudioChannel::capture_ms_of(uint64_t input_frame) const
 	return marks_.empty() ? config_.clock_ms() : marks_.front().capture_ms;
 }
 
-void AudioChannel::fail(const std::string &message)
+void AudioChannel::fail(const Error &failure)
 {
 	{
 		std::lock_guard lock(stats_mutex_);
 		failed_ = true;
-		error_ = message;
+		error_ = failure.message;
 	}
 	hub_->close();
 	if (config_.on_failure)
-		config_.on_failure(message);
+		config_.on_failure(failure);
 }
 
 ChannelStats AudioChannel::stats() const

@@ -32,7 +32,7 @@ struct ChannelConfig {
 	int64_t (*clock_ms)() = &wall_clock_ms;
 	// Called once, on the encoder thread, when the encoder fails mid-stream (the hub is already closed then).
 	// The owner must not stop the channel from inside it: stop() joins that very thread.
-	std::function<void(const std::string &message)> on_failure;
+	std::function<void(const Error &failure)> on_failure;
 };
 
 // Figures for /status.json and the dock. Counters run from the channel's start.
@@ -87,7 +87,7 @@ private:
 	void publish_ready_frames();
 	void publish_event();
 	int64_t capture_ms_of(uint64_t input_frame) const;
-	void fail(const std::string &message);
+	void fail(const Error &failure);
 
 	ChannelConfig config_;
 	std::unique_ptr<FrameEncoder> encoder_;

@@ -70,7 +70,9 @@ Status Mp3Encoder::encode(const float *left, const float *right, uint32_t frames
 	const int n = lame_encode_buffer_ieee_float(lame_, left, right, static_cast<int>(frames), scratch_.data(),
 						    static_cast<int>(scratch_.size()));
 	if (n < 0)
-		return Error{"LAME failed to encode (error " + std::to_string(n) + ")"};
+		return Error{"LAME failed to encode (error " + std::to_string(n) + ")",
+			     "Failure.LameEncode",
+			     {std::to_string(n)}};
 	out.insert(out.end(), scratch_.begin(), scratch_.begin() + n);
 	return {};
 }
@@ -80,7 +82,9 @@ Status Mp3Encoder::flush(std::vector<uint8_t> &out)
 	scratch_.resize(7200);
 	const int n = lame_encode_flush(lame_, scratch_.data(), static_cast<int>(scratch_.size()));
 	if (n < 0)
-		return Error{"LAME failed to flush (error " + std::to_string(n) + ")"};
+		return Error{"LAME failed to flush (error " + std::to_string(n) + ")",
+			     "Failure.LameFlush",
+			     {std::to_string(n)}};
 	out.insert(out.end(), scratch_.begin(), scratch_.begin() + n);
 	return {};
 }

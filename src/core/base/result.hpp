@@ -11,6 +11,7 @@ namespace sse_audio {
 // the same text is in the locale files, `text_key` names it and `text_args` fill its %1, %2, ..., so the dock can
 // show it in the streamer's language; otherwise the dock shows `message`.
 struct Error {
+	Error() = default; // no error: an empty message
 	Error(std::string english) : message(std::move(english)) {}
 	Error(const char *english) : message(english) {}
 	Error(std::string english, std::string key, std::vector<std::string> args)
@@ -57,7 +58,7 @@ public:
 	[[nodiscard]] const Error &failure() const { return error_; }
 
 private:
-	Error error_{""};
+	Error error_;
 	bool failed_ = false;
 };
 

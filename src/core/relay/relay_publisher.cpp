@@ -16,6 +16,21 @@ namespace {
 // How long one wait on the hub lasts: bounds how late the thread notices a stop or a due status document.
 constexpr auto kHubWait = std::chrono::milliseconds(200);
 
+// A relay's refusal of a publish, with what to check where the status says it.
+Error refusal(int status)
+{
+	const std::string code = std::to_string(status);
+	if (status == 401 || status == 403)
+		return {"the relay answered HTTP " + code + " (check the relay key)",
+			"Failure.RelayRefusedKey",
+			{code}};
+	if (status == 404)
+		return {"the relay answered HTTP " + code + " (check the relay URL's path)",
+			"Failure.RelayRefusedPath",
+			{code}};
+	return {"the relay answered HTTP " + code, "Failure.RelayRefused", {code}};
+}
+
 } // namespace
 
 Result<std::unique_ptr<RelayPublisher>> RelayPublisher::start(const RelayConfig &config, std::shared_ptr<StreamHub> hub)
@@ -164,14 +179,14 @@ bool RelayPublisher::post(const std::string &path, const std::string &event, con
 		headers.emplace("Authorization", "Bearer " + config_.key);
 	const httplib::Result result = client_->Post(path, headers, body, content_type);
 	if (!result) {
-		record_failure("cannot reach " + url_.origin() + ": " + httplib::to_string(result.error()));
+		const std::string why = httplib::to_string(result.error());
+		record_failure({"cannot reach " + url_.origin() + ": " + why,
+				"Failure.RelayUnreachable",
+				{url_.origin(), why}});
 		return false;
 	}
 	if (result->status < 200 || result->status > 299) {
-		const std::string hint = result->status == 401 || result->status == 403 ? " (check the relay key)"
-					 : result->status == 404 ? " (check the relay URL's path)"
-								 : "";
-		record_failure("the relay answered HTTP " + std::to_string(result->status) + hint);
+		record_failure(refusal(result->status));
 		return false;
 	}
 	// nchan answers a publish with the channel's figures; JSON because of the Accept header above.
@@ -201,11 +216,11 @@ void RelayPublisher::publish_status(bool running)
 	post(status_path_, {}, dump_document(doc), "application/json");
 }
 
-void RelayPublisher::record_failure(const std::string &error)
+void RelayPublisher::record_failure(Error error)
 {
 	std::lock_guard lock(stats_mutex_);
 	stats_.failed_attempts++;
-	stats_.last_error = error;
+	stats_.last_error = std::move(error);
 	stats_.last_error_ms = wall_clock_ms();
 	if (stats_.state != RelayStats::State::Stopped)
 		stats_.state = RelayStats::State::Retrying;

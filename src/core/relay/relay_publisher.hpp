@@ -70,7 +70,7 @@ private:
 	bool send(const RelayMessage &message);
 	bool post(const std::string &path, const std::string &event, const std::string &body, const char *content_type);
 	void publish_status(bool running);
-	void record_failure(const std::string &error);
+	void record_failure(Error error);
 	bool pause_before_retry(std::chrono::milliseconds pause);
 	[[nodiscard]] bool stop_requested() const { return stop_requested_.load(std::memory_order_acquire); }
 

@@ -43,7 +43,8 @@ nlohmann::json relay_status(const RelayStats &s)
 		{"events_lost", s.events_lost},
 		{"subscribers", s.subscribers},
 		{"retry_in_ms", s.retry_in_ms},
-		{"last_error", s.last_error.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.last_error)},
+		{"last_error",
+		 s.last_error.message.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.last_error.message)},
 		{"last_error_ms", s.last_error_ms},
 		{"delay_ms", summary_json(s.delay_ms)},
 	};

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "base/latency_histogram.hpp"
+#include "base/result.hpp"
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -20,7 +21,7 @@ struct RelayStats {
 	uint64_t events_lost = 0;     // hub events never relayed: the relay was down longer than the hub's ring holds
 	uint64_t subscribers = 0;     // EventSource subscribers nchan reported on its last answer
 	int64_t retry_in_ms = 0;      // while retrying: the current pause before the next attempt
-	std::string last_error;       // the most recent failure, kept after recovery; empty when none happened
+	Error last_error;             // the most recent failure, kept after recovery; empty message when none happened
 	int64_t last_error_ms = 0;    // wall clock of that failure
 	LatencySummary delay_ms;      // capture of an audio message's first sample → nchan accepted it
 };
