@@ -70,7 +70,7 @@ Result<std::unique_ptr<Stream>> Stream::start(StreamConfig config)
 	if (s.serve_listeners) {
 		AudioChannel *channel_part = stream->channel_.get();
 		RelayPublisher *relay_part = stream->relay_.get();
-		const Status served = stream->server_.start(
+		auto served = StreamServer::start(
 			server, channel_part->hub(), [channel_part] { return channel_part->stats(); },
 			[relay_part]() -> std::optional<RelayStats> {
 				if (!relay_part)
@@ -79,7 +79,7 @@ Result<std::unique_ptr<Stream>> Stream::start(StreamConfig config)
 			});
 		if (!served)
 			return served.failure(); // the destructor stops the relay and the channel
-		stream->serving_ = true;
+		stream->server_ = std::move(*served);
 	}
 	return stream;
 }
@@ -93,7 +93,7 @@ StreamStats Stream::stats() const
 {
 	if (stopped_)
 		return *stopped_;
-	return StreamStats{server_.stats(), channel_->stats(),
+	return StreamStats{server_ ? server_->stats() : ServerStats{}, channel_->stats(),
 			   relay_ ? std::optional<RelayStats>(relay_->stats()) : std::nullopt};
 }
 
@@ -106,11 +106,13 @@ StreamStats Stream::stop()
 		channel_->stop(); // encodes what is queued, flushes LAME, ends every listener's stream
 	// Each listener's handler now writes the closing "stopped" event and ends its response. The server's stop
 	// would cut that short, so give them a moment (bounded: a stalled listener must not hold up OBS's exit).
-	for (int i = 0; serving_ && i < kListenerEndPolls && server_.stats().listeners_now > 0; i++)
-		std::this_thread::sleep_for(std::chrono::milliseconds(10));
-	last.server = server_.stats();
-	// Before the relay goes: /status.json reads the relay's figures while the server runs.
-	server_.stop();
+	if (server_) {
+		for (int i = 0; i < kListenerEndPolls && server_->stats().listeners_now > 0; i++)
+			std::this_thread::sleep_for(std::chrono::milliseconds(10));
+		last.server = server_->stats();
+		// Before the relay goes: /status.json reads the relay's figures while the server runs.
+		server_->stop();
+	}
 	if (relay_) {
 		// The relay sends what the channel published last and the stopped event by itself; bounded for an
 		// unreachable relay.

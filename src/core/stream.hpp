@@ -60,9 +60,8 @@ private:
 	// Declared in start order, so that a stream destroyed without stop() still ends in reverse order.
 	std::unique_ptr<AudioChannel> channel_;
 	std::unique_ptr<RelayPublisher> relay_;
-	StreamServer server_;
-	bool serving_ = false;
-	std::optional<StreamStats> stopped_; // the figures at stop(), once stopped
+	std::unique_ptr<StreamServer> server_; // none when the relay serves every listener
+	std::optional<StreamStats> stopped_;   // the figures at stop(), once stopped
 };
 
 } // namespace sse_audio

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <memory>
 #include <numbers>
 #include <string_view>
 #include <thread>
@@ -25,23 +26,35 @@ constexpr uint64_t kLeadNs = 200'000'000;
 
 class ToneSource {
 public:
-	ToneSource(obs_data_t *settings, obs_source_t *source) : source_(source)
+	// Starts the thread that feeds the tone to `source`; it runs until stop() or the destructor. libobs holds the
+	// object between its create and destroy callbacks.
+	static std::unique_ptr<ToneSource> start(obs_data_t *settings, obs_source_t *source)
 	{
-		frequency_ = obs_data_get_double(settings, kToneFrequencyKey);
-		marks_ms_ = static_cast<uint32_t>(std::max<long long>(obs_data_get_int(settings, kToneMarksKey), 0));
-		thread_ = std::thread([this] { run(); });
+		std::unique_ptr<ToneSource> tone(new ToneSource(settings, source));
+		tone->thread_ = std::thread([raw = tone.get()] { raw->run(); });
+		return tone;
 	}
-	~ToneSource()
-	{
-		stop_ = true;
-		thread_.join();
-	}
+	~ToneSource() { stop(); }
 	ToneSource(const ToneSource &) = delete;
 	ToneSource &operator=(const ToneSource &) = delete;
+
+	// Joins the thread, within one chunk's sleep (10 ms). Safe to call more than once.
+	void stop()
+	{
+		stop_ = true;
+		if (thread_.joinable())
+			thread_.join();
+	}
 
 	[[nodiscard]] uint64_t start_ns() const { return start_ns_.load(std::memory_order_acquire); }
 
 private:
+	ToneSource(obs_data_t *settings, obs_source_t *source) : source_(source)
+	{
+		frequency_ = obs_data_get_double(settings, kToneFrequencyKey);
+		marks_ms_ = static_cast<uint32_t>(std::max<long long>(obs_data_get_int(settings, kToneMarksKey), 0));
+	}
+
 	void run()
 	{
 		struct obs_audio_info info = {};
@@ -100,7 +113,7 @@ const char *tone_name(void *)
 
 void *tone_create(obs_data_t *settings, obs_source_t *source)
 {
-	return new ToneSource(settings, source);
+	return ToneSource::start(settings, source).release(); // libobs owns it until tone_destroy
 }
 
 void tone_destroy(void *data)

@@ -18,9 +18,14 @@
 
 namespace sse_audio::obs {
 
+// The one thread-owning class not made by a static start() (docs/architecture.md): start() and stop() here are
+// StreamControl's, which the dock, obs-websocket and "start with OBS" use to start and stop the stream, and the
+// controller lives, stream stopped, from the module's load to OBS's exit. So its worker runs from construction to
+// shutdown() (or the destructor); a start() factory would read as starting the stream.
 class OutputController final : public StreamControl {
 public:
-	// `settings_path` is the settings file (empty: settings are kept in memory only). Reads it at once.
+	// `settings_path` is the settings file (empty: settings are kept in memory only). Reads it at once and starts
+	// the worker.
 	explicit OutputController(std::string settings_path);
 	~OutputController() override;
 	OutputController(const OutputController &) = delete;

@@ -39,7 +39,7 @@ int status_at(const std::string &address, int port)
 class BindAddressTest : public ::testing::Test {
 protected:
 	// Starts `server` on `address` at a free port (retried when the port was taken in between).
-	::testing::AssertionResult start(StreamServer &server, const std::string &address)
+	::testing::AssertionResult start(std::unique_ptr<StreamServer> &server, const std::string &address)
 	{
 		std::string last_error;
 		for (int attempt = 0; attempt < 5; attempt++) {
@@ -47,12 +47,13 @@ protected:
 			config.bind_address = address;
 			config.port = free_port();
 			config.web_root = web_.web();
-			const Status status = server.start(config, hub_, nullptr);
-			if (status.ok()) {
+			auto started = StreamServer::start(config, hub_, nullptr);
+			if (started.ok()) {
+				server = std::move(*started);
 				port_ = config.port;
 				return ::testing::AssertionSuccess();
 			}
-			last_error = status.error();
+			last_error = started.error();
 		}
 		return ::testing::AssertionFailure() << "server did not start: " << last_error;
 	}
@@ -66,7 +67,7 @@ protected:
 // another address of this machine that a server bound to 127.0.0.1 must not answer on.
 TEST_F(BindAddressTest, LoopbackServerDoesNotAnswerOnAnotherLoopbackAddress)
 {
-	StreamServer server;
+	std::unique_ptr<StreamServer> server;
 	ASSERT_TRUE(start(server, "127.0.0.1"));
 	EXPECT_EQ(status_at("127.0.0.1", port_), 200);
 	EXPECT_EQ(status_at("127.0.0.2", port_), -1) << "127.0.0.2 reached a server bound to 127.0.0.1";
@@ -78,7 +79,7 @@ TEST_F(BindAddressTest, LoopbackServerIsNotReachableOnTheMachinesNetworkAddress)
 	if (address.empty())
 		GTEST_SKIP() << "this machine has no non-loopback IPv4 address (the 127.0.0.2 test covers the idea)";
 	std::cout << "[ figures  ] non-loopback address checked: " << address << "\n";
-	StreamServer server;
+	std::unique_ptr<StreamServer> server;
 	ASSERT_TRUE(start(server, "127.0.0.1"));
 	EXPECT_EQ(status_at("127.0.0.1", port_), 200);
 	EXPECT_EQ(status_at(address, port_), -1) << address << " reached a server bound to 127.0.0.1";
@@ -88,7 +89,7 @@ TEST_F(BindAddressTest, LoopbackServerIsNotReachableOnTheMachinesNetworkAddress)
 // the other addresses. It serves only the test's web root on a random port, for well under a second.
 TEST_F(BindAddressTest, AnyAddressServerAnswersOnEveryAddress)
 {
-	StreamServer server;
+	std::unique_ptr<StreamServer> server;
 	ASSERT_TRUE(start(server, "0.0.0.0"));
 	EXPECT_EQ(status_at("127.0.0.1", port_), 200);
 	EXPECT_EQ(status_at("127.0.0.2", port_), 200);

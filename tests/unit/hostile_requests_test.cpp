@@ -121,15 +121,17 @@ protected:
 		config.web_root = web_.web();
 		config.heartbeat = 1000ms;
 		std::string error;
-		for (int attempt = 0; attempt < 5 && !server_.running(); attempt++) {
+		for (int attempt = 0; attempt < 5 && !server_; attempt++) {
 			config.port = test::free_port();
 			AudioChannel *channel_raw = channel_.get();
-			const Status started =
-				server_.start(config, channel_->hub(), [channel_raw] { return channel_raw->stats(); });
-			if (!started)
+			auto started = StreamServer::start(config, channel_->hub(),
+							   [channel_raw] { return channel_raw->stats(); });
+			if (started)
+				server_ = std::move(*started);
+			else
 				error = started.error();
 		}
-		ASSERT_TRUE(server_.running()) << error;
+		ASSERT_TRUE(server_ && server_->running()) << error;
 		port_ = config.port;
 		std::this_thread::sleep_for(300ms); // a few events in the ring, so the listener starts with a burst
 		listener_ = std::make_unique<SteadyListener>(port_);
@@ -141,7 +143,8 @@ protected:
 		if (listener_)
 			expect_listener_unharmed();
 		listener_.reset();
-		server_.stop();
+		if (server_)
+			server_->stop();
 		feeder_.reset();
 		if (channel_)
 			channel_->stop();
@@ -211,7 +214,7 @@ protected:
 	test::TempWebRoot web_;
 	std::unique_ptr<AudioChannel> channel_;
 	std::unique_ptr<ToneFeeder> feeder_;
-	StreamServer server_;
+	std::unique_ptr<StreamServer> server_;
 	int port_ = 0;
 	std::unique_ptr<SteadyListener> listener_;
 	std::vector<std::string> outcomes_;
@@ -486,7 +489,7 @@ TEST_F(HostileRequestsTest, SilentConnectionsFromOneAddressNeverKeepOthersOut)
 	}
 	std::this_thread::sleep_for(200ms); // the gate has taken what it holds; all of it younger than a second
 	expect_answered("while one address filled the gate");
-	const uint64_t evicted_by_crowding = server_.stats().evicted_connections;
+	const uint64_t evicted_by_crowding = server_->stats().evicted_connections;
 	EXPECT_GE(evicted_by_crowding, 1u) << "the crowded address gave up a silent connection";
 
 	// Then from 200 other addresses too, a connection or two each: no address is crowded any more.
@@ -502,7 +505,7 @@ TEST_F(HostileRequestsTest, SilentConnectionsFromOneAddressNeverKeepOthersOut)
 	ASSERT_NE(listener, nullptr) << "a new listener could not join: " << error;
 	EXPECT_EQ(listener->head().status, 200);
 	EXPECT_TRUE(listener->read_events(5, Clock::now() + 2s));
-	const ServerStats stats = server_.stats();
+	const ServerStats stats = server_->stats();
 	std::cout << "[ figures  ] " << silent.size() << " silent connections: " << stats.evicted_connections
 		  << " let go for room, " << stats.refused_requests << " refused\n";
 }

@@ -41,15 +41,15 @@ int free_port()
 	return port;
 }
 
-Status start_on_free_port(StreamServer &server, ServerConfig &config, std::shared_ptr<StreamHub> hub,
-			  ChannelStatsSource channel_stats)
+Result<std::unique_ptr<StreamServer>> start_on_free_port(ServerConfig &config, std::shared_ptr<StreamHub> hub,
+							 ChannelStatsSource channel_stats)
 {
-	Status started = Error{"no free port on 127.0.0.1"};
+	Result<std::unique_ptr<StreamServer>> started = Error{"no free port on 127.0.0.1"};
 	for (int attempt = 0; attempt < 5; attempt++) {
 		config.port = free_port();
 		if (config.port == 0)
 			continue;
-		started = server.start(config, hub, channel_stats);
+		started = StreamServer::start(config, hub, channel_stats);
 		if (started)
 			break;
 	}

@@ -23,10 +23,10 @@ namespace sse_audio::test {
 // A port that was free a moment ago on 127.0.0.1 (0 when none could be found).
 int free_port();
 
-// Starts `server` with `config` on a free port (set in config.port), trying another one when the port was taken
+// Starts a server with `config` on a free port (set in config.port), trying another one when the port was taken
 // in between; the last error when five tries failed.
-Status start_on_free_port(StreamServer &server, ServerConfig &config, std::shared_ptr<StreamHub> hub,
-			  ChannelStatsSource channel_stats = nullptr);
+Result<std::unique_ptr<StreamServer>> start_on_free_port(ServerConfig &config, std::shared_ptr<StreamHub> hub,
+							 ChannelStatsSource channel_stats = nullptr);
 
 // Sends `request` as is and returns the whole response (empty when nothing listens); bounded by timeouts.
 std::string raw_request(int port, const std::string &request);

@@ -83,10 +83,10 @@ protected:
 		config.bind_address = "127.0.0.1";
 		config.web_root = web_.web();
 		config.origins = parsed(allowed_origins);
-		const Status started =
-			test::start_on_free_port(server_, config, std::make_shared<StreamHub>(HubConfig{}));
+		auto started = test::start_on_free_port(config, std::make_shared<StreamHub>(HubConfig{}));
 		ASSERT_TRUE(started) << started.error();
-		port_ = server_.port();
+		server_ = std::move(*started);
+		port_ = server_->port();
 	}
 	test::RawExchange request(const std::string &path, const std::string &host, const std::string &origin = {})
 	{
@@ -103,7 +103,7 @@ protected:
 	}
 
 	test::TempWebRoot web_;
-	StreamServer server_;
+	std::unique_ptr<StreamServer> server_;
 	int port_ = 0;
 };
 
@@ -129,8 +129,8 @@ TEST_F(OriginPolicyServer, ByDefaultOnlyTheServersOwnPagesReadAndForeignNamesAre
 		EXPECT_EQ(reply.status, 421) << path;
 	}
 	EXPECT_EQ(request("/", "localhost:" + std::to_string(port_)).status, 200);
-	EXPECT_EQ(server_.stats().rejected_host, 4u);
-	EXPECT_NE(server_.status_json().find("\"rejected_host\":4"), std::string::npos);
+	EXPECT_EQ(server_->stats().rejected_host, 4u);
+	EXPECT_NE(server_->status_json().find("\"rejected_host\":4"), std::string::npos);
 }
 
 TEST_F(OriginPolicyServer, AListedOriginReadsStreamAndStatusAndItsHostIsServed)

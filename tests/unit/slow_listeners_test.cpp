@@ -82,12 +82,13 @@ protected:
 	{
 		config.bind_address = "127.0.0.1";
 		config.web_root = web_.web();
-		Status started = Error{"not tried"};
+		Result<std::unique_ptr<StreamServer>> started = Error{"not tried"};
 		for (int attempt = 0; attempt < 5 && !started.ok(); attempt++) {
 			config.port = free_port();
-			started = server_.start(config, hub_, [] { return ChannelStats{}; });
+			started = StreamServer::start(config, hub_, [] { return ChannelStats{}; });
 		}
 		ASSERT_TRUE(started.ok()) << started.error();
+		server_ = std::move(*started);
 		port_ = config.port;
 	}
 
@@ -95,7 +96,7 @@ protected:
 	{
 		const auto until = Clock::now() + within;
 		while (Clock::now() < until) {
-			if (server_.stats().listeners_now == n)
+			if (server_->stats().listeners_now == n)
 				return true;
 			std::this_thread::sleep_for(10ms);
 		}
@@ -104,7 +105,7 @@ protected:
 
 	TempWebRoot web_;
 	std::shared_ptr<StreamHub> hub_ = std::make_shared<StreamHub>(HubConfig{});
-	StreamServer server_;
+	std::unique_ptr<StreamServer> server_;
 	int port_ = 0;
 };
 
@@ -125,15 +126,15 @@ TEST_F(SlowListenersTest, StalledListenersAreDroppedAfterTheTimeoutAndDelayNoOne
 		stalled.push_back(std::make_unique<StalledListener>(port_));
 		ASSERT_TRUE(stalled.back()->connected());
 	}
-	ASSERT_TRUE(wait_for_listeners(25, 3s)) << "now " << server_.stats().listeners_now;
+	ASSERT_TRUE(wait_for_listeners(25, 3s)) << "now " << server_->stats().listeners_now;
 
 	// Every stalled listener must be gone within timeout + slack; readers keep reading meanwhile.
 	const auto until = Clock::now() + 2s + 3s;
-	while (server_.stats().listeners_timed_out < 5 && Clock::now() < until)
+	while (server_->stats().listeners_timed_out < 5 && Clock::now() < until)
 		std::this_thread::sleep_for(20ms);
 	const auto settled = Clock::now();
 	std::this_thread::sleep_for(300ms);
-	const ServerStats stats = server_.stats();
+	const ServerStats stats = server_->stats();
 	EXPECT_EQ(stats.listeners_timed_out, 5u) << "stalled listeners are dropped after the timeout";
 	EXPECT_EQ(stats.listeners_now, 20u) << "the readers are all still there";
 	EXPECT_LT(settled - (until - 5s), 4500ms);
@@ -171,11 +172,11 @@ TEST_F(SlowListenersTest, StopWithAHundredListenersAndStalledOnesTakesUnderASeco
 	std::vector<std::unique_ptr<StalledListener>> stalled;
 	for (int i = 0; i < 5; i++)
 		stalled.push_back(std::make_unique<StalledListener>(port_));
-	ASSERT_TRUE(wait_for_listeners(105, 5s)) << "now " << server_.stats().listeners_now;
+	ASSERT_TRUE(wait_for_listeners(105, 5s)) << "now " << server_->stats().listeners_now;
 	std::this_thread::sleep_for(500ms); // the stalled sockets fill up
 
 	const auto began = Clock::now();
-	server_.stop();
+	server_->stop();
 	const auto took = Clock::now() - began;
 	EXPECT_LT(took, 1s)
 		<< "stop took " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms";
@@ -196,23 +197,24 @@ TEST_F(SlowListenersTest, FiveHundredStartsAndStopsWithTenListenersLeaveNothingB
 	const auto began = Clock::now();
 	int rounds = 0;
 	for (; rounds < 500; rounds++) {
-		StreamServer server; // a new one each round: its destructor must give everything back too
 		ServerConfig config;
 		config.bind_address = "127.0.0.1";
 		config.web_root = web_.web();
 		config.port = free_port();
-		const Status started = server.start(config, hub_, [] { return ChannelStats{}; });
+		// A new one each round: its destructor must give everything back too.
+		auto started = StreamServer::start(config, hub_, [] { return ChannelStats{}; });
 		ASSERT_TRUE(started.ok()) << started.error();
+		const std::unique_ptr<StreamServer> server = std::move(*started);
 		std::vector<std::unique_ptr<RawConnection>> listeners;
 		for (int i = 0; i < 10; i++) {
 			listeners.push_back(std::make_unique<RawConnection>("127.0.0.1", config.port, 2s));
 			ASSERT_TRUE(listeners.back()->send("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n"));
 		}
 		const auto until = Clock::now() + 3s;
-		while (server.stats().listeners_now < 10 && Clock::now() < until)
+		while (server->stats().listeners_now < 10 && Clock::now() < until)
 			std::this_thread::sleep_for(1ms);
-		ASSERT_EQ(server.stats().listeners_now, 10u) << "round " << rounds;
-		server.stop();
+		ASSERT_EQ(server->stats().listeners_now, 10u) << "round " << rounds;
+		server->stop();
 	}
 	const auto took = Clock::now() - began;
 	std::this_thread::sleep_for(100ms);
@@ -246,7 +248,7 @@ TEST_F(SlowListenersTest, OneAddressCannotTakeEveryPlace)
 	other.send("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n");
 	other.read_head(Clock::now() + 2s);
 	EXPECT_EQ(other.status(), 200) << "another address still gets in";
-	EXPECT_EQ(server_.stats().rejected_per_address, 1u);
+	EXPECT_EQ(server_->stats().rejected_per_address, 1u);
 
 	mine.pop_back(); // one of the first three leaves: its place is free again
 	std::this_thread::sleep_for(300ms);

@@ -165,12 +165,12 @@ TEST_F(StaticFilesTest, AWebRootThatIsItselfASymlinkStillServesOnlyItsOwnFiles)
 
 TEST_F(StaticFilesTest, NoRequestReachesAFileOutsideThePlayersFiles)
 {
-	StreamServer server;
 	ServerConfig config;
 	config.bind_address = "127.0.0.1";
 	config.web_root = web_.web();
-	const Status started = test::start_on_free_port(server, config, std::make_shared<StreamHub>(HubConfig{}));
+	auto started = test::start_on_free_port(config, std::make_shared<StreamHub>(HubConfig{}));
 	ASSERT_TRUE(started) << started.error();
+	const std::unique_ptr<StreamServer> server = std::move(*started);
 
 	size_t answered_404 = 0;
 	size_t answered_400 = 0;
@@ -220,12 +220,12 @@ TEST_F(StaticFilesTest, NoRequestReachesAFileOutsideThePlayersFiles)
 // answered, and never with more than the file.
 TEST_F(StaticFilesTest, ARangeHeaderNeverGetsMoreThanTheFile)
 {
-	StreamServer server;
 	ServerConfig config;
 	config.bind_address = "127.0.0.1";
 	config.web_root = web_.web();
-	const Status started = test::start_on_free_port(server, config, std::make_shared<StreamHub>(HubConfig{}));
+	auto started = test::start_on_free_port(config, std::make_shared<StreamHub>(HubConfig{}));
 	ASSERT_TRUE(started) << started.error();
+	const std::unique_ptr<StreamServer> server = std::move(*started);
 	const size_t file_size = std::string(TempWebRoot::kIndex).size();
 
 	std::string many = "bytes=0-";

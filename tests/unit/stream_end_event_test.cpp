@@ -16,15 +16,16 @@ using namespace std::chrono_literals;
 using namespace test;
 
 // Starts `server` on 127.0.0.1 serving `hub` from a free port.
-::testing::AssertionResult start_serving(StreamServer &server, const std::shared_ptr<StreamHub> &hub,
+::testing::AssertionResult start_serving(std::unique_ptr<StreamServer> &server, const std::shared_ptr<StreamHub> &hub,
 					 const TempWebRoot &web, ServerConfig &config)
 {
 	config.bind_address = "127.0.0.1";
 	config.web_root = web.web();
 	config.heartbeat = 1000ms;
-	const Status started = start_on_free_port(server, config, hub, [] { return ChannelStats{}; });
+	auto started = start_on_free_port(config, hub, [] { return ChannelStats{}; });
 	if (!started.ok())
 		return ::testing::AssertionFailure() << started.error();
+	server = std::move(*started);
 	return ::testing::AssertionSuccess();
 }
 
@@ -35,7 +36,7 @@ TEST(StreamEndEvent, ListenerGetsStoppedEventAfterTheLastAudioWhenTheChannelStop
 	hub_config.burst_events = 2;
 	auto hub = std::make_shared<StreamHub>(hub_config);
 	TempWebRoot web;
-	StreamServer server;
+	std::unique_ptr<StreamServer> server;
 	ServerConfig config;
 	ASSERT_TRUE(start_serving(server, hub, web, config));
 
@@ -58,7 +59,7 @@ TEST(StreamEndEvent, ListenerGetsStoppedEventAfterTheLastAudioWhenTheChannelStop
 	ASSERT_EQ(blocks.back().comments.size(), 1u);
 	EXPECT_EQ(blocks.back().comments[0], " stream stopped");
 	EXPECT_EQ(count_audio_events(listener.body()), 2u);
-	server.stop();
+	server->stop();
 }
 
 TEST(StreamEndEvent, ListenerGetsStoppedEventWhenTheServerStops)
@@ -68,13 +69,13 @@ TEST(StreamEndEvent, ListenerGetsStoppedEventWhenTheServerStops)
 	hub_config.first_id = 10;
 	auto hub = std::make_shared<StreamHub>(hub_config);
 	TempWebRoot web;
-	StreamServer server;
+	std::unique_ptr<StreamServer> server;
 	ServerConfig config;
 	ASSERT_TRUE(start_serving(server, hub, web, config));
 	hub->publish({0xFF, 0xFB, 0x90, 0x64}, 1000, 1152);
 	StreamClient listener(config.port, "/stream");
 	ASSERT_TRUE(listener.wait_for_body([](const std::string &b) { return count_audio_events(b) >= 1; }));
-	server.stop(); // the hub stays open: only the server's stop ends the stream
+	server->stop(); // the hub stays open: only the server's stop ends the stream
 	ASSERT_TRUE(listener.wait_finished(3s));
 	const auto blocks = parse_sse(listener.body());
 	ASSERT_GE(blocks.size(), 2u);

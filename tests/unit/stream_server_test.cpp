@@ -67,19 +67,20 @@ protected:
 	}
 
 	// Starts `server` on a free port, retrying with another port when one was taken in between.
-	::testing::AssertionResult start(StreamServer &server, ServerConfig config)
+	::testing::AssertionResult start(std::unique_ptr<StreamServer> &server, ServerConfig config)
 	{
 		std::string last_error;
 		for (int attempt = 0; attempt < 5; attempt++) {
 			config.port = free_port();
 			if (config.port == 0)
 				continue;
-			const Status status = server.start(config, hub_, [this] { return channel_stats(); });
-			if (status.ok()) {
+			auto started = StreamServer::start(config, hub_, [this] { return channel_stats(); });
+			if (started.ok()) {
+				server = std::move(*started);
 				port_ = config.port;
 				return ::testing::AssertionSuccess();
 			}
-			last_error = status.error();
+			last_error = started.error();
 		}
 		return ::testing::AssertionFailure() << "server did not start: " << last_error;
 	}
@@ -145,10 +146,10 @@ bool greeted(const std::string &body)
 
 TEST_F(StreamServerTest, ServesThePlayerPageAndScript)
 {
-	StreamServer server;
+	std::unique_ptr<StreamServer> server;
 	ASSERT_TRUE(start(server, base_config()));
-	EXPECT_TRUE(server.running());
-	EXPECT_EQ(server.port(), port_);
+	EXPECT_TRUE(server->running());
+	EXPECT_EQ(server->port(), port_);
 
 	const auto page = get("/");
 	ASSERT_TRUE(page) << page.error;
@@ -171,7 +172,7 @@ TEST_F(StreamServerTest, ServesThePlayerPageAndScript)
 
 TEST_F(StreamServerTest, ServesNothingOutsideThePlayerFiles)
 {
-	StreamServer server;
+	std::unique_ptr<StreamServer> server;
 	ASSERT_TRUE(start(server, base_config()));
 	for (const std::string path : {"/../etc/passwd", "/%2e%2e/", "/%2e%2e/etc/passwd", "/..%2fsecret.txt",
 				       "/%2e%2e%2fsecret.txt", "/nope", "/nope.html", "/secret.txt", "/passwd",
@@ -186,21 +187,18 @@ TEST_F(StreamServerTest, ServesNothingOutsideThePlayerFiles)
 
 TEST_F(StreamServerTest, RefusesToStartWithoutThePlayerPage)
 {
-	StreamServer server;
 	ServerConfig config = base_config();
 	config.web_root = web_.base() + "/missing";
 	config.port = free_port();
-	const Status missing = server.start(config, hub_, nullptr);
+	const auto missing = StreamServer::start(config, hub_, nullptr);
 	ASSERT_FALSE(missing.ok());
 	EXPECT_NE(missing.error().find("missing"), std::string::npos) << missing.error();
-	EXPECT_FALSE(server.running());
 
 	fs::remove(fs::path(web_.web()) / "index.html");
 	config.web_root = web_.web();
-	const Status no_index = server.start(config, hub_, nullptr);
+	const auto no_index = StreamServer::start(config, hub_, nullptr);
 	ASSERT_FALSE(no_index.ok());
 	EXPECT_NE(no_index.error().find("index.html"), std::string::npos) << no_index.error();
-	EXPECT_FALSE(server.running());
 	EXPECT_EQ(raw_get_status(config.port, "/"), -1) << "nothing listens after a failed start";
 }
 
@@ -209,7 +207,7 @@ TEST_F(StreamServerTest, RefusesToStartWithoutThePlayerPage)
 
 TEST_F(StreamServerTest, StatusJsonReportsListenersEventsAndDrops)
 {
-	StreamServer server;
+	std::unique_ptr<StreamServer> server;
 	ASSERT_TRUE(start(server, base_config()));
 	publish(3);
 	StreamClient listener(port_, "/stream");
@@ -238,7 +236,7 @@ TEST_F(StreamServerTest, StatusJsonReportsListenersEventsAndDrops)
 
 TEST_F(StreamServerTest, StatusJsonNeverContainsTheAccessKey)
 {
-	StreamServer server;
+	std::unique_ptr<StreamServer> server;
 	ServerConfig config = base_config();
 	config.access_key = "Very-Secret_Key.42";
 	ASSERT_TRUE(start(server, config));
@@ -250,7 +248,7 @@ TEST_F(StreamServerTest, StatusJsonNeverContainsTheAccessKey)
 	const auto doc = nlohmann::json::parse(res->body, nullptr, false);
 	ASSERT_FALSE(doc.is_discarded());
 	EXPECT_EQ(doc["access_key_required"], true);
-	EXPECT_EQ(server.status_json().find("Very-Secret"), std::string::npos);
+	EXPECT_EQ(server->status_json().find("Very-Secret"), std::string::npos);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -258,7 +256,7 @@ TEST_F(StreamServerTest, StatusJsonNeverContainsTheAccessKey)
 
 TEST_F(StreamServerTest, SseStreamDeliversPublishedEvents)
 {
-	StreamServer server;
+	std::unique_ptr<StreamServer> server;
 	ASSERT_TRUE(start(server, base_config()));
 	// Browsers ask for compression; an event stream must not be compressed (the compressor would hold events).
 	StreamClient listener(port_, "/stream", {{"Accept-Encoding", "gzip, deflate"}});
@@ -291,16 +289,16 @@ TEST_F(StreamServerTest, SseStreamDeliversPublishedEvents)
 	listener.stop();
 	// The fan-out counts what it sent once its write returned, which can be after the bytes reached the listener.
 	const auto counted_by = Clock::now() + 2s;
-	while (server.stats().events_sent < 20 && Clock::now() < counted_by)
+	while (server->stats().events_sent < 20 && Clock::now() < counted_by)
 		std::this_thread::sleep_for(5ms);
-	const ServerStats stats = server.stats();
+	const ServerStats stats = server->stats();
 	EXPECT_GE(stats.events_sent, 20u);
 	EXPECT_GE(stats.connections_total, 1u);
 }
 
 TEST_F(StreamServerTest, NewListenerGetsABurstOfRecentEvents)
 {
-	StreamServer server;
+	std::unique_ptr<StreamServer> server;
 	ASSERT_TRUE(start(server, base_config()));
 	publish(10); // 1000..1009; burst is 4
 	StreamClient listener(port_, "/stream");
@@ -313,7 +311,7 @@ TEST_F(StreamServerTest, NewListenerGetsABurstOfRecentEvents)
 
 TEST_F(StreamServerTest, LastEventIdResumesRightAfterThatId)
 {
-	StreamServer server;
+	std::unique_ptr<StreamServer> server;
 	ASSERT_TRUE(start(server, base_config()));
 	const auto events = publish(10); // 1000..1009
 	StreamClient listener(port_, "/stream", {{"Last-Event-ID", "1002"}});
@@ -342,7 +340,7 @@ TEST_F(StreamServerTest, LastEventIdResumesRightAfterThatId)
 
 TEST_F(StreamServerTest, HeartbeatsKeepAnIdleStreamAlive)
 {
-	StreamServer server;
+	std::unique_ptr<StreamServer> server;
 	ASSERT_TRUE(start(server, base_config())); // heartbeat every 200 ms
 	StreamClient listener(port_, "/stream");
 	ASSERT_TRUE(listener.wait_for_body(greeted));
@@ -366,7 +364,7 @@ TEST_F(StreamServerTest, HeartbeatsKeepAnIdleStreamAlive)
 
 TEST_F(StreamServerTest, Mp3StreamCarriesTheRawBytes)
 {
-	StreamServer server;
+	std::unique_ptr<StreamServer> server;
 	ASSERT_TRUE(start(server, base_config()));
 	StreamClient listener(port_, "/stream.mp3");
 	ASSERT_TRUE(listener.wait_for_headers());
@@ -379,12 +377,12 @@ TEST_F(StreamServerTest, Mp3StreamCarriesTheRawBytes)
 		expected.append(reinterpret_cast<const char *>(e->mp3.data()), e->mp3.size());
 	ASSERT_TRUE(listener.wait_for_body([&](const std::string &b) { return b.size() >= expected.size(); }));
 	EXPECT_EQ(listener.body(), expected);
-	EXPECT_EQ(server.stats().mp3_listeners, 1u);
+	EXPECT_EQ(server->stats().mp3_listeners, 1u);
 }
 
 TEST_F(StreamServerTest, FullServerAnswers503WithRetryAfter)
 {
-	StreamServer server;
+	std::unique_ptr<StreamServer> server;
 	ServerConfig config = base_config();
 	config.max_listeners = 1;
 	ASSERT_TRUE(start(server, config));
@@ -399,7 +397,7 @@ TEST_F(StreamServerTest, FullServerAnswers503WithRetryAfter)
 		ASSERT_FALSE(retry_after.empty()) << path;
 		EXPECT_GT(std::stoi(retry_after), 0);
 	}
-	EXPECT_EQ(server.stats().rejected_full, 2u);
+	EXPECT_EQ(server->stats().rejected_full, 2u);
 	const auto page = get("/");
 	ASSERT_TRUE(page);
 	EXPECT_EQ(page->status, 200) << "the page is still served while the listener slots are taken";
@@ -419,7 +417,7 @@ TEST_F(StreamServerTest, FullServerAnswers503WithRetryAfter)
 
 TEST_F(StreamServerTest, AccessKeyGuardsStreamAndStatus)
 {
-	StreamServer server;
+	std::unique_ptr<StreamServer> server;
 	ServerConfig config = base_config();
 	config.access_key = "k3y-ABC_x";
 	ASSERT_TRUE(start(server, config));
@@ -436,7 +434,7 @@ TEST_F(StreamServerTest, AccessKeyGuardsStreamAndStatus)
 	const auto basic = get("/status.json", {{"Authorization", "Basic k3y-ABC_x"}});
 	ASSERT_TRUE(basic);
 	EXPECT_EQ(basic->status, 401);
-	EXPECT_EQ(server.stats().rejected_auth, 9u);
+	EXPECT_EQ(server->stats().rejected_auth, 9u);
 
 	const auto by_query = get("/status.json?key=k3y-ABC_x");
 	ASSERT_TRUE(by_query);
@@ -480,35 +478,31 @@ TEST(KeysEqual, ComparesWholeKeys)
 
 TEST_F(StreamServerTest, SecondServerOnTheSamePortFailsWithAMessage)
 {
-	StreamServer first;
+	std::unique_ptr<StreamServer> first;
 	ASSERT_TRUE(start(first, base_config()));
-	StreamServer second;
 	ServerConfig config = base_config();
 	config.port = port_;
-	const Status status = second.start(config, hub_, nullptr);
-	ASSERT_FALSE(status.ok()) << "two servers must not share a port";
-	EXPECT_NE(status.error().find("in use"), std::string::npos) << status.error();
-	EXPECT_NE(status.error().find(std::to_string(port_)), std::string::npos) << status.error();
-	EXPECT_FALSE(second.running());
+	const auto second = StreamServer::start(config, hub_, nullptr);
+	ASSERT_FALSE(second.ok()) << "two servers must not share a port";
+	EXPECT_NE(second.error().find("in use"), std::string::npos) << second.error();
+	EXPECT_NE(second.error().find(std::to_string(port_)), std::string::npos) << second.error();
 	// The first one is unharmed.
 	EXPECT_EQ(raw_get_status(port_, "/"), 200);
 }
 
 TEST_F(StreamServerTest, RefusesAnAddressThisMachineDoesNotHave)
 {
-	StreamServer server;
 	ServerConfig config = base_config();
 	config.bind_address = "192.0.2.1"; // TEST-NET-1: never assigned to a local interface
 	config.port = free_port();
-	const Status status = server.start(config, hub_, nullptr);
+	const auto status = StreamServer::start(config, hub_, nullptr);
 	ASSERT_FALSE(status.ok());
 	EXPECT_NE(status.error().find("192.0.2.1"), std::string::npos) << status.error();
-	EXPECT_FALSE(server.running());
 }
 
 TEST_F(StreamServerTest, StopEndsConnectedListenersPromptlyAndThePortCanBeReused)
 {
-	StreamServer server;
+	std::unique_ptr<StreamServer> server;
 	ASSERT_TRUE(start(server, base_config()));
 	StreamClient sse(port_, "/stream");
 	StreamClient mp3(port_, "/stream.mp3");
@@ -518,31 +512,31 @@ TEST_F(StreamServerTest, StopEndsConnectedListenersPromptlyAndThePortCanBeReused
 	ASSERT_TRUE(sse.wait_for_body([](const std::string &b) { return count_audio_events(b) >= 2; }));
 
 	const auto begin = Clock::now();
-	server.stop();
+	server->stop();
 	EXPECT_LT(Clock::now() - begin, 2s) << "stop returns promptly with listeners connected";
-	EXPECT_FALSE(server.running());
+	EXPECT_FALSE(server->running());
 	EXPECT_TRUE(sse.wait_finished(2s)) << "the listener's stream ended";
 	EXPECT_TRUE(mp3.wait_finished(2s)) << "the mp3 listener's stream ended";
-	server.stop(); // twice is fine
+	server->stop(); // twice is fine
 	EXPECT_EQ(raw_get_status(port_, "/"), -1) << "nothing listens after stop";
 
-	// Same port, same object: starts again and serves.
+	// Same port, a new server (there is no restart): starts and serves.
 	ServerConfig config = base_config();
 	config.port = port_;
-	const Status again = server.start(config, hub_, nullptr);
+	auto again = StreamServer::start(config, hub_, nullptr);
 	ASSERT_TRUE(again.ok()) << again.error();
-	EXPECT_TRUE(server.running());
+	EXPECT_TRUE((*again)->running());
 	EXPECT_EQ(raw_get_status(port_, "/"), 200);
 	StreamClient after(port_, "/stream");
 	ASSERT_TRUE(after.wait_for_body(greeted));
 	publish(1);
 	EXPECT_TRUE(after.wait_for_body([](const std::string &b) { return count_audio_events(b) >= 1; }));
-	server.stop();
+	(*again)->stop();
 }
 
 TEST_F(StreamServerTest, ClosingTheHubEndsTheStream)
 {
-	StreamServer server;
+	std::unique_ptr<StreamServer> server;
 	ASSERT_TRUE(start(server, base_config()));
 	StreamClient listener(port_, "/stream");
 	ASSERT_TRUE(listener.wait_for_body(greeted));
@@ -550,14 +544,14 @@ TEST_F(StreamServerTest, ClosingTheHubEndsTheStream)
 	hub_->close(); // the channel stopped
 	EXPECT_TRUE(listener.wait_finished(3s)) << "the response ends when the channel does";
 	EXPECT_EQ(count_audio_events(listener.body()), 1u) << "what was published before the end is delivered";
-	EXPECT_TRUE(server.running()) << "the server itself keeps running";
+	EXPECT_TRUE(server->running()) << "the server itself keeps running";
 }
 
 // A listener that closes its connection has left: counted, but not as a drop. One whose connection stops
 // accepting data is dropped after the timeout, and that is counted as a drop.
 TEST_F(StreamServerTest, CountsListenersWhoLeaveApartFromListenersWhoTimeOut)
 {
-	StreamServer server;
+	std::unique_ptr<StreamServer> server;
 	ServerConfig config = base_config();
 	config.timeout_seconds = 2;
 	ASSERT_TRUE(start(server, config));
@@ -592,7 +586,7 @@ TEST_F(StreamServerTest, CountsListenersWhoLeaveApartFromListenersWhoTimeOut)
 	EXPECT_EQ(final_status["listeners"]["left"], 1) << "and not counted as having left";
 	EXPECT_EQ(final_status["listeners"]["now"], 0);
 	test::close_socket(sock);
-	server.stop();
+	server->stop();
 }
 
 } // namespace

@@ -55,22 +55,22 @@ TEST(StreamTitle, StatusJsonCarriesTheConfiguredTitle)
 	HubConfig hub_config;
 	auto hub = std::make_shared<StreamHub>(hub_config);
 	TempWebRoot web;
-	StreamServer server;
 	ServerConfig config;
 	EXPECT_EQ(config.title, "OBS") << "the default a server shows when nobody set a title";
 	config.bind_address = "127.0.0.1";
 	config.web_root = web.web();
 	config.title = "周日礼拜 \"main\" hall";
-	Status started = Error{"not tried"};
+	Result<std::unique_ptr<StreamServer>> started = Error{"not tried"};
 	for (int attempt = 0; attempt < 5 && !started.ok(); attempt++) {
 		config.port = free_port();
-		started = server.start(config, hub, [] { return ChannelStats{}; });
+		started = StreamServer::start(config, hub, [] { return ChannelStats{}; });
 	}
 	ASSERT_TRUE(started.ok()) << started.error();
+	const std::unique_ptr<StreamServer> server = std::move(*started);
 	const auto doc = nlohmann::json::parse(raw_get_body(config.port, "/status.json"), nullptr, false);
 	ASSERT_FALSE(doc.is_discarded());
 	EXPECT_EQ(doc.value("title", std::string("<missing>")), "周日礼拜 \"main\" hall");
-	server.stop();
+	server->stop();
 }
 
 } // namespace

@@ -146,16 +146,22 @@ protected:
 		std::string last_error;
 		for (int attempt = 0; attempt < 5 && port_ == 0; attempt++) {
 			server_config.port = free_port();
-			const Status status = server_.start(server_config, hub_, [] { return ChannelStats{}; });
-			if (status.ok())
+			auto started = StreamServer::start(server_config, hub_, [] { return ChannelStats{}; });
+			if (started.ok()) {
+				server_ = std::move(*started);
 				port_ = server_config.port;
-			else
-				last_error = status.error();
+			} else {
+				last_error = started.error();
+			}
 		}
 		ASSERT_NE(port_, 0) << "server did not start: " << last_error;
 	}
 
-	void TearDown() override { server_.stop(); }
+	void TearDown() override
+	{
+		if (server_)
+			server_->stop();
+	}
 
 	// Publishes `count` events whose capture time is derived from their index.
 	void publish(size_t count)
@@ -169,7 +175,7 @@ protected:
 
 	TempWebRoot web_;
 	std::shared_ptr<StreamHub> hub_;
-	StreamServer server_;
+	std::unique_ptr<StreamServer> server_;
 	int port_ = 0;
 };
 

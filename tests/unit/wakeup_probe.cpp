@@ -47,21 +47,21 @@ int run(int idle_seconds, int events, int listener_count)
 	hub_config.capacity_events = 64;
 	hub_config.burst_events = 0;
 	auto hub = std::make_shared<StreamHub>(hub_config);
-	StreamServer server;
 	ServerConfig config;
 	config.bind_address = "127.0.0.1";
 	config.web_root = root.string();
 	config.heartbeat = std::chrono::seconds(60); // no heartbeats to disturb the idle figure
 	config.timeout_seconds = 60;
-	Status status = Error{"no free port"};
+	Result<std::unique_ptr<StreamServer>> status = Error{"no free port"};
 	for (int attempt = 0; attempt < 20 && !status.ok(); attempt++) {
 		config.port = 20000 + static_cast<int>(random() % 30000);
-		status = server.start(config, hub, nullptr);
+		status = StreamServer::start(config, hub, nullptr);
 	}
 	if (!status.ok()) {
 		std::fprintf(stderr, "server did not start: %s\n", status.error().c_str());
 		return 1;
 	}
+	const std::unique_ptr<StreamServer> server = std::move(*status);
 
 	Arrivals arrivals;
 	std::atomic<bool> stop{false};
@@ -80,7 +80,7 @@ int run(int idle_seconds, int events, int listener_count)
 			});
 		});
 	}
-	while (server.stats().mp3_listeners < static_cast<uint64_t>(listener_count))
+	while (server->stats().mp3_listeners < static_cast<uint64_t>(listener_count))
 		std::this_thread::sleep_for(std::chrono::milliseconds(10));
 
 	std::printf("idle: server on port %d with %d listeners, idle for %d s\n", config.port, listener_count,
@@ -112,7 +112,7 @@ int run(int idle_seconds, int events, int listener_count)
 
 	stop = true;
 	hub->close();
-	server.stop();
+	server->stop();
 	for (auto &client : clients)
 		client->stop();
 	for (auto &thread : threads)
@@ -123,12 +123,12 @@ int run(int idle_seconds, int events, int listener_count)
 	double stop_ms = 0;
 	constexpr int kCycles = 20;
 	for (int i = 0; i < kCycles; i++) {
-		StreamServer cycled;
 		const auto before_start = Clock::now();
-		if (!cycled.start(config, hub, nullptr).ok())
+		auto cycled = StreamServer::start(config, hub, nullptr);
+		if (!cycled.ok())
 			continue;
 		const auto before_stop = Clock::now();
-		cycled.stop();
+		(*cycled)->stop();
 		start_ms += std::chrono::duration<double, std::milli>(before_stop - before_start).count();
 		stop_ms += std::chrono::duration<double, std::milli>(Clock::now() - before_stop).count();
 	}

@@ -30,12 +30,12 @@ TEST(WorkerShare, ClientsThatPipelineAndNeverReadHoldOnlyTheirAddresssShare)
 	test::TempWebRoot web;
 	// A file large enough that a few unread answers fill every buffer between the server and the client.
 	std::ofstream(web.web() + "/big.js") << std::string(size_t{256} * 1024, 'x');
-	StreamServer server;
 	ServerConfig config;
 	config.bind_address = "127.0.0.1";
 	config.web_root = web.web();
-	const Status started = test::start_on_free_port(server, config, std::make_shared<StreamHub>(HubConfig{}));
+	auto started = test::start_on_free_port(config, std::make_shared<StreamHub>(HubConfig{}));
 	ASSERT_TRUE(started) << started.error();
+	const std::unique_ptr<StreamServer> server = std::move(*started);
 	const std::string host = "Host: 127.0.0.1:" + std::to_string(config.port) + "\r\n";
 
 	std::string pipelined;
@@ -63,7 +63,7 @@ TEST(WorkerShare, ClientsThatPipelineAndNeverReadHoldOnlyTheirAddresssShare)
 		     "another took "
 		  << std::chrono::duration_cast<std::chrono::milliseconds>(slowest).count() << " ms\n";
 	hogs.clear();
-	server.stop();
+	server->stop();
 }
 
 } // namespace

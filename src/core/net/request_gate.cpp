@@ -79,12 +79,18 @@ struct RequestGate::Waiting {
 	bool gone = false;
 };
 
+std::unique_ptr<RequestGate> RequestGate::start(RequestGateLimits limits, Dispatch dispatch)
+{
+	std::unique_ptr<RequestGate> gate(new RequestGate(limits, std::move(dispatch)));
+	gate->thread_ = std::thread([raw = gate.get()] {
+		set_current_thread_name("sse-http-gate");
+		raw->run();
+	});
+	return gate;
+}
+
 RequestGate::RequestGate(RequestGateLimits limits, Dispatch dispatch) : limits_(limits), dispatch_(std::move(dispatch))
 {
-	thread_ = std::thread([this] {
-		set_current_thread_name("sse-http-gate");
-		run();
-	});
 }
 
 RequestGate::~RequestGate()

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -51,7 +52,8 @@ public:
 	};
 	using Dispatch = std::function<Dispatched(socket_t, std::string &received, const std::string &address)>;
 
-	RequestGate(RequestGateLimits limits, Dispatch dispatch);
+	// Starts the gate's thread; it runs until stop() or the destructor.
+	static std::unique_ptr<RequestGate> start(RequestGateLimits limits, Dispatch dispatch);
 	~RequestGate();
 	RequestGate(const RequestGate &) = delete;
 	RequestGate &operator=(const RequestGate &) = delete;
@@ -59,7 +61,7 @@ public:
 	// Takes ownership of the socket. `received`: bytes of the next request already read (pipelining);
 	// `kept_alive`: the connection has been served before, so an idle close is not an error.
 	void add(socket_t sock, std::string received, bool kept_alive);
-	// Closes every waiting connection and joins the thread.
+	// Closes every waiting connection and joins the thread. Safe to call more than once.
 	void stop();
 	// A worker became free: requests held back (Dispatched::Later) are offered again now rather than at the tick.
 	void retry_held() { wake(); }
@@ -70,6 +72,7 @@ public:
 private:
 	struct Waiting;
 
+	RequestGate(RequestGateLimits limits, Dispatch dispatch);
 	void run();
 	void wake();
 	// Reads what arrived and decides; false once the connection has left the gate.

@@ -7,9 +7,12 @@
 #include "base/thread_name.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -242,14 +245,74 @@ private:
 	ConnectionStream &stream_;
 };
 
+// Why the port could not be bound, read from the error bind_to_port left. The common reasons have a text in the
+// locale files (the dock shows it translated); the others are the system's words.
+Error bind_failure(const std::string &address, int port)
+{
+#ifdef _WIN32
+	// Winsock reports through its own error, not errno. WSAEACCES: another program holds the port exclusively,
+	// or Windows reserved it (Hyper-V's excluded ranges); no port needs special rights there.
+	const int wsa = WSAGetLastError();
+	const int err = wsa == WSAEADDRINUSE      ? EADDRINUSE
+			: wsa == WSAEACCES        ? EACCES
+			: wsa == WSAEADDRNOTAVAIL ? EADDRNOTAVAIL
+						  : errno;
+	const char *const denied = "the port is already in use by another program, or reserved by Windows";
+	const char *const denied_key = "Failure.PortDeniedWindows";
+#else
+	const int err = errno;
+	const char *const denied = "permission denied (ports below 1024 need special rights)";
+	const char *const denied_key = "Failure.PortDenied";
+#endif
+	std::string reason = "the address could not be used";
+	const char *key = "";
+	if (err == EADDRINUSE) {
+		reason = "the port is already in use by another program";
+		key = "Failure.PortInUse";
+	} else if (err == EACCES) {
+		reason = denied;
+		key = denied_key;
+	} else if (err == EADDRNOTAVAIL) {
+		reason = "this machine has no such address";
+		key = "Failure.NoSuchAddress";
+	} else if (err != 0) {
+		reason = std::generic_category().message(err);
+	}
+	const std::string port_text = std::to_string(port);
+	return Error{"Cannot listen on " + address + " port " + port_text + ": " + reason, key, {address, port_text}};
+}
+
 } // namespace
+
+Result<std::unique_ptr<TakeoverServer>> TakeoverServer::start(TakeoverServerLimits limits, const std::string &address,
+							      int port, const Configure &configure)
+{
+	std::unique_ptr<TakeoverServer> server(new TakeoverServer(limits));
+	configure(*server);
+	errno = 0;
+#ifdef _WIN32
+	WSASetLastError(0);
+#endif
+	if (!server->http_->bind_to_port(address, port))
+		return bind_failure(address, port); // read before the server's destructor can touch errno
+	server->widen_backlog();
+	server->accept_thread_ = std::thread([raw = server.get()] {
+		set_current_thread_name("sse-http-accept");
+		raw->http_->listen_after_bind();
+	});
+	// cpp-httplib's stop() only works once the accept loop runs; wait for it so that an immediate stop cannot be
+	// lost.
+	for (int i = 0; i < 2000 && !server->http_->is_running(); i++)
+		std::this_thread::sleep_for(std::chrono::milliseconds(1));
+	return server;
+}
 
 TakeoverServer::TakeoverServer(TakeoverServerLimits limits) : limits_(limits), http_(std::make_unique<Http>(*this))
 {
-	gate_ = std::make_unique<RequestGate>(limits_.gate,
-					      [this](socket_t sock, std::string &received, const std::string &address) {
-						      return dispatch(sock, received, address);
-					      });
+	gate_ = RequestGate::start(limits_.gate,
+				   [this](socket_t sock, std::string &received, const std::string &address) {
+					   return dispatch(sock, received, address);
+				   });
 	http_->set_keep_alive_max_count(kAnnouncedKeepAliveMax);
 	http_->set_keep_alive_timeout(std::max<time_t>(
 		std::chrono::duration_cast<std::chrono::seconds>(limits_.gate.keep_alive_idle).count(), 1));
@@ -265,7 +328,19 @@ httplib::Server &TakeoverServer::server()
 
 TakeoverServer::~TakeoverServer()
 {
+	stop();
+}
+
+void TakeoverServer::stop()
+{
+	// Slow clients and waiting connections are let go at once; then no new connection is accepted.
 	stopping_ = true;
+	if (accept_thread_.joinable()) {
+		http_->stop();
+		accept_thread_.join();
+	}
+	// The accept loop's end already stopped the gate and the workers (AcceptHandOff::shutdown); a server that
+	// never listened has a gate to stop all the same.
 	gate_->stop();
 	if (workers_)
 		workers_->shutdown();

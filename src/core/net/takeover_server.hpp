@@ -1,6 +1,7 @@
 #pragma once
 
 #include "net/connection_stream.hpp"
+#include "base/result.hpp"
 #include "net/request_gate.hpp"
 
 #include <httplib.h>
@@ -12,6 +13,7 @@
 #include <unordered_map>
 #include <string>
 #include <mutex>
+#include <thread>
 
 namespace sse_audio {
 
@@ -40,12 +42,18 @@ struct TakeoverServerLimits {
 // header offers the Server only through its public API (server()); CMake builds it for the tested versions only.
 class TakeoverServer {
 public:
-	explicit TakeoverServer(TakeoverServerLimits limits);
+	// Sets routes and options on cpp-httplib's Server, before any request can arrive.
+	using Configure = std::function<void(TakeoverServer &)>;
+	// Runs `configure`, binds `address`:`port` and serves from then on, until stop() or the destructor. Fails with
+	// a message a streamer can act on (port in use, no such address); nothing is left running then.
+	static Result<std::unique_ptr<TakeoverServer>> start(TakeoverServerLimits limits, const std::string &address,
+							     int port, const Configure &configure);
 	~TakeoverServer();
 	TakeoverServer(const TakeoverServer &) = delete;
 	TakeoverServer &operator=(const TakeoverServer &) = delete;
 
-	// Routes, options, bind_to_port, listen_after_bind, is_running and stop: cpp-httplib's public API.
+	// Routes and options (cpp-httplib's public API), for `configure`: the Server is not safe to change once it
+	// serves.
 	httplib::Server &server();
 
 	using Adopt = std::function<void(socket_t)>;
@@ -53,10 +61,9 @@ public:
 	// response in `res` being written. False when called outside a request of a TakeoverServer.
 	static bool take_over(Adopt adopt);
 
-	// After bind_to_port: widens the listen backlog.
-	void widen_backlog();
-	// Before stop(): slow clients and waiting connections are let go at once.
-	void begin_stop() { stopping_ = true; }
+	// Stops accepting, lets slow clients and waiting connections go at once and joins every thread (accept loop,
+	// gate, workers). Safe to call more than once.
+	void stop();
 
 	// Requests refused before routing: malformed or oversized heads, timeouts, no room.
 	[[nodiscard]] uint64_t refused() const;
@@ -68,7 +75,10 @@ private:
 	class AcceptHandOff;
 	class Http;
 
+	explicit TakeoverServer(TakeoverServerLimits limits);
 	void warm_up();
+	// After bind_to_port: widens the listen backlog.
+	void widen_backlog();
 	RequestGate::Dispatched dispatch(socket_t sock, std::string &received, const std::string &address);
 	void serve(socket_t sock, std::string received);
 	// A worker finished a request of `address`.
@@ -82,6 +92,7 @@ private:
 	std::unique_ptr<RequestGate> gate_;
 	std::mutex busy_mutex_;
 	std::unordered_map<std::string, size_t> busy_; // workers busy per address (under busy_mutex_)
+	std::thread accept_thread_;                    // cpp-httplib's accept loop (listen_after_bind)
 };
 
 } // namespace sse_audio

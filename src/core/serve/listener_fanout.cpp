@@ -54,20 +54,26 @@ struct ListenerFanout::Listener {
 	Clock::time_point last_progress;
 };
 
+std::unique_ptr<ListenerFanout> ListenerFanout::start(std::shared_ptr<StreamHub> hub, FanoutConfig config)
+{
+	std::unique_ptr<ListenerFanout> fanout(new ListenerFanout(std::move(hub), config));
+	fanout->thread_ = std::thread([raw = fanout.get()] {
+		set_current_thread_name("sse-fanout");
+		raw->run();
+	});
+	fanout->hub_watcher_ = std::thread([raw = fanout.get()] {
+		set_current_thread_name("sse-hub-watch");
+		raw->watch_hub();
+	});
+	return fanout;
+}
+
 ListenerFanout::ListenerFanout(std::shared_ptr<StreamHub> hub, FanoutConfig config)
 	: hub_(std::move(hub)),
 	  config_(config),
 	  heartbeat_(format_sse_comment("heartbeat")),
 	  stopped_(format_sse_text_event("stopped", "{}") + format_sse_comment("stream stopped"))
 {
-	thread_ = std::thread([this] {
-		set_current_thread_name("sse-fanout");
-		run();
-	});
-	hub_watcher_ = std::thread([this] {
-		set_current_thread_name("sse-hub-watch");
-		watch_hub();
-	});
 }
 
 ListenerFanout::~ListenerFanout()

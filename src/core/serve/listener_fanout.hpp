@@ -56,7 +56,8 @@ struct FanoutStats {
 // sending is disconnected.
 class ListenerFanout {
 public:
-	ListenerFanout(std::shared_ptr<StreamHub> hub, FanoutConfig config);
+	// Starts the fan-out's threads; they run until stop() or the destructor.
+	static std::unique_ptr<ListenerFanout> start(std::shared_ptr<StreamHub> hub, FanoutConfig config);
 	~ListenerFanout();
 	ListenerFanout(const ListenerFanout &) = delete;
 	ListenerFanout &operator=(const ListenerFanout &) = delete;
@@ -75,6 +76,7 @@ public:
 private:
 	struct Listener;
 
+	ListenerFanout(std::shared_ptr<StreamHub> hub, FanoutConfig config);
 	void run();
 	void watch_hub();
 	void wake();

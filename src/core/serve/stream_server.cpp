@@ -6,13 +6,10 @@
 #include "net/request_head.hpp"
 #include "audio/sse_format.hpp"
 #include "net/takeover_server.hpp"
-#include "base/thread_name.hpp"
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
-#include <cerrno>
-#include <system_error>
 #include <utility>
 
 #ifndef _WIN32
@@ -104,45 +101,80 @@ bool keys_equal(const std::string &expected, const std::string &given)
 	return diff == 0;
 }
 
-StreamServer::StreamServer() = default;
+Result<std::unique_ptr<StreamServer>> StreamServer::start(const ServerConfig &config, std::shared_ptr<StreamHub> hub,
+							  ChannelStatsSource channel_stats,
+							  RelayStatsSource relay_stats)
+{
+	auto assets = WebAssets::load(config.web_root);
+	if (!assets)
+		return assets.failure();
+	std::unique_ptr<StreamServer> server(new StreamServer(config, std::move(hub), std::move(channel_stats),
+							      std::move(relay_stats), std::move(*assets)));
+	// Every listener holds a descriptor; the soft limit is often 1024.
+	net::raise_descriptor_limit();
+
+	// Before the port is bound: a stream request may be answered as soon as it is.
+	FanoutConfig fanout;
+	fanout.heartbeat = config.heartbeat;
+	fanout.timeout = std::chrono::seconds(config.timeout_seconds);
+	server->fanout_ = ListenerFanout::start(server->hub_, fanout);
+	server->admission_ =
+		std::make_unique<ListenerAdmission>(config.max_listeners, config.max_listeners_per_address);
+	server->started_ms_ = wall_clock_ms();
+
+	TakeoverServerLimits limits;
+	limits.connection.write_timeout_ms = config.timeout_seconds * 1000;
+	limits.gate.max_connections = static_cast<size_t>(config.max_listeners) * 2 + 256;
+	auto http = TakeoverServer::start(limits, config.bind_address, config.port,
+					  [raw = server.get()](TakeoverServer &started) { raw->configure(started); });
+	if (!http)
+		return http.failure(); // the server's destructor stops the fan-out
+	server->http_ = std::move(*http);
+	server->running_ = true;
+	return server;
+}
+
+StreamServer::StreamServer(const ServerConfig &config, std::shared_ptr<StreamHub> hub, ChannelStatsSource channel_stats,
+			   RelayStatsSource relay_stats, WebAssets assets)
+	: config_(config),
+	  hub_(std::move(hub)),
+	  channel_stats_(std::move(channel_stats)),
+	  relay_stats_(std::move(relay_stats)),
+	  assets_(std::move(assets)),
+	  own_names_(config_.origins.allows_any() ? std::vector<std::string>{} : own_host_names())
+{
+}
 
 StreamServer::~StreamServer()
 {
 	stop();
 }
 
-Status StreamServer::start(const ServerConfig &config, std::shared_ptr<StreamHub> hub, ChannelStatsSource channel_stats,
-			   RelayStatsSource relay_stats)
+void StreamServer::stop()
 {
-	stop();
-	auto assets = WebAssets::load(config.web_root);
-	if (!assets)
-		return assets.failure();
+	// The parts stay until the destructor, so that stats() and status_json() can be called at any time.
+	running_ = false;
+	// New requests first, so that no listener is handed to the fan-out after it stopped; then the listeners.
+	if (http_)
+		http_->stop();
+	if (fanout_)
+		fanout_->stop();
+}
 
-	config_ = config;
-	hub_ = std::move(hub);
-	channel_stats_ = std::move(channel_stats);
-	relay_stats_ = std::move(relay_stats);
-	assets_ = std::move(*assets);
-	connections_total_ = rejected_full_ = rejected_per_address_ = rejected_auth_ = rejected_host_ = 0;
-	own_names_ = config_.origins.allows_any() ? std::vector<std::string>{} : own_host_names();
-	// Every listener holds a descriptor; the soft limit is often 1024.
-	net::raise_descriptor_limit();
-
-	TakeoverServerLimits limits;
-	limits.connection.write_timeout_ms = config_.timeout_seconds * 1000;
-	limits.gate.max_connections = static_cast<size_t>(config_.max_listeners) * 2 + 256;
-	http_ = std::make_unique<TakeoverServer>(limits);
-	http_->server().set_payload_max_length(kMaxPayloadBytes);
-	http_->server().set_tcp_nodelay(true);
+void StreamServer::configure(TakeoverServer &http)
+{
+	requests_ = &http;
+	httplib::Server &server = http.server();
+	server.set_payload_max_length(kMaxPayloadBytes);
+	server.set_tcp_nodelay(true);
 #ifdef _WIN32
 	// cpp-httplib's accept loop on Windows wakes every 10 ms to look for a stop (POSIX blocks in accept()); a
 	// closed listening socket ends its wait anyway, so 100 ms only bounds the case where it would not.
-	http_->server().set_idle_interval(0, 100000);
+	server.set_idle_interval(0, 100000);
 #endif
 	// cpp-httplib's default sets SO_REUSEPORT, which would let a second server share our port silently.
 	// SO_REUSEADDR alone still allows a quick restart while old connections sit in TIME_WAIT.
-	http_->server().set_socket_options([](socket_t sock) {
+	server.set_socket_options([](socket_t sock) {
 		int yes = 1;
 #ifdef _WIN32
 		setsockopt(sock, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, reinterpret_cast<const char *>(&yes), sizeof(yes));
@@ -150,88 +182,14 @@ Status StreamServer::start(const ServerConfig &config, std::shared_ptr<StreamHub
 		setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
 #endif
 	});
-	install_routes();
-
-	errno = 0;
-#ifdef _WIN32
-	WSASetLastError(0);
-#endif
-	if (!http_->server().bind_to_port(config_.bind_address, config_.port)) {
-#ifdef _WIN32
-		// Winsock reports through its own error, not errno. WSAEACCES: another program holds the port
-		// exclusively, or Windows reserved it (Hyper-V's excluded ranges); no port needs special rights there.
-		const int wsa = WSAGetLastError();
-		const int err = wsa == WSAEADDRINUSE      ? EADDRINUSE
-				: wsa == WSAEACCES        ? EACCES
-				: wsa == WSAEADDRNOTAVAIL ? EADDRNOTAVAIL
-							  : errno;
-		const char *const denied = "the port is already in use by another program, or reserved by Windows";
-		const char *const denied_key = "Failure.PortDeniedWindows";
-#else
-		const int err = errno;
-		const char *const denied = "permission denied (ports below 1024 need special rights)";
-		const char *const denied_key = "Failure.PortDenied";
-#endif
-		http_.reset();
-		// The common reasons have a text in the locale files (the dock shows it translated); the others are the
-		// system's words.
-		std::string reason = "the address could not be used";
-		const char *key = "";
-		if (err == EADDRINUSE) {
-			reason = "the port is already in use by another program";
-			key = "Failure.PortInUse";
-		} else if (err == EACCES) {
-			reason = denied;
-			key = denied_key;
-		} else if (err == EADDRNOTAVAIL) {
-			reason = "this machine has no such address";
-			key = "Failure.NoSuchAddress";
-		} else if (err != 0) {
-			reason = std::generic_category().message(err);
-		}
-		const std::string port = std::to_string(config_.port);
-		return Error{"Cannot listen on " + config_.bind_address + " port " + port + ": " + reason,
-			     key,
-			     {config_.bind_address, port}};
-	}
-	http_->widen_backlog();
-
-	FanoutConfig fanout;
-	fanout.heartbeat = config_.heartbeat;
-	fanout.timeout = std::chrono::seconds(config_.timeout_seconds);
-	fanout_ = std::make_unique<ListenerFanout>(hub_, fanout);
-	admission_ = std::make_unique<ListenerAdmission>(config_.max_listeners, config_.max_listeners_per_address);
-
-	started_ms_ = wall_clock_ms();
-	thread_ = std::thread([this] {
-		set_current_thread_name("sse-http-accept");
-		http_->server().listen_after_bind();
-	});
-	// stop() only works once the accept loop runs; wait for it so that an immediate stop cannot be lost.
-	for (int i = 0; i < 2000 && !http_->server().is_running(); i++)
-		std::this_thread::sleep_for(std::chrono::milliseconds(1));
-	running_ = true;
-	return {};
+	install_routes(server);
 }
 
-void StreamServer::stop()
-{
-	// The objects stay until the next start, so that stats() and status_json() can be called at any time.
-	if (!running_.exchange(false))
-		return;
-	// New requests first, so that no listener is handed to the fan-out after it stopped; then the listeners.
-	http_->begin_stop();
-	http_->server().stop();
-	if (thread_.joinable())
-		thread_.join();
-	fanout_->stop();
-}
-
-void StreamServer::install_routes()
+void StreamServer::install_routes(httplib::Server &server)
 {
 	// Before any route: a Host this server does not serve is a page on another name that points its name here
 	// (DNS rebinding), to which the browser would then grant the server's own origin.
-	http_->server().set_pre_routing_handler([this](const httplib::Request &req, httplib::Response &res) {
+	server.set_pre_routing_handler([this](const httplib::Request &req, httplib::Response &res) {
 		if (config_.origins.serves_host(req.get_header_value("Host"), own_names_))
 			return httplib::Server::HandlerResponse::Unhandled;
 		rejected_host_.fetch_add(1);
@@ -241,20 +199,20 @@ void StreamServer::install_routes()
 				"text/plain");
 		return httplib::Server::HandlerResponse::Handled;
 	});
-	http_->server().Get("/stream", [this](const httplib::Request &req, httplib::Response &res) {
+	server.Get("/stream", [this](const httplib::Request &req, httplib::Response &res) {
 		handle_stream(req, res, ListenerKind::Sse);
 	});
-	http_->server().Get("/stream.mp3", [this](const httplib::Request &req, httplib::Response &res) {
+	server.Get("/stream.mp3", [this](const httplib::Request &req, httplib::Response &res) {
 		handle_stream(req, res, ListenerKind::Mp3);
 	});
-	http_->server().Get("/status.json", [this](const httplib::Request &req, httplib::Response &res) {
+	server.Get("/status.json", [this](const httplib::Request &req, httplib::Response &res) {
 		if (!admit_key(req, res))
 			return;
 		res.set_header("Cache-Control", "no-cache");
 		set_allow_origin(res, allow_origin(req));
 		res.set_content(status_json(), "application/json");
 	});
-	http_->server().Get("/[^/]*", [this](const httplib::Request &req, httplib::Response &res) {
+	server.Get("/[^/]*", [this](const httplib::Request &req, httplib::Response &res) {
 		const WebAsset *asset = assets_.find(req.path);
 		if (!asset) {
 			res.status = 404;
@@ -264,7 +222,7 @@ void StreamServer::install_routes()
 		res.set_header("X-Content-Type-Options", "nosniff");
 		res.set_content(asset->body, asset->content_type);
 	});
-	http_->server().set_error_handler([](const httplib::Request &, httplib::Response &res) {
+	server.set_error_handler([](const httplib::Request &, httplib::Response &res) {
 		if (res.body.empty())
 			res.set_content(std::to_string(res.status) + " " + http_status_text(res.status) + "\n",
 					"text/plain");
@@ -359,9 +317,9 @@ ServerStats StreamServer::stats() const
 	s.rejected_host = rejected_host_.load();
 	if (admission_)
 		s.listeners_peak = admission_->peak();
-	if (http_) {
-		s.refused_requests = http_->refused();
-		s.evicted_connections = http_->evicted();
+	if (requests_) {
+		s.refused_requests = requests_->refused();
+		s.evicted_connections = requests_->evicted();
 	}
 	if (fanout_) {
 		const FanoutStats f = fanout_->stats();

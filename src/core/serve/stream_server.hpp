@@ -14,7 +14,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 namespace httplib {
@@ -78,19 +77,18 @@ using RelayStatsSource = std::function<std::optional<RelayStats>()>;
 // leaves its worker and is written by the ListenerFanout thread together with every other listener.
 class StreamServer {
 public:
-	StreamServer();
+	// Binds and starts serving `hub`; it serves until stop() or the destructor. Fails with a message a streamer can
+	// act on (port in use, bad address, player files missing). Nothing is left running on failure.
+	static Result<std::unique_ptr<StreamServer>> start(const ServerConfig &config, std::shared_ptr<StreamHub> hub,
+							   ChannelStatsSource channel_stats,
+							   RelayStatsSource relay_stats = {});
 	~StreamServer();
 	StreamServer(const StreamServer &) = delete;
 	StreamServer &operator=(const StreamServer &) = delete;
 
-	// Binds and starts serving `hub`. Fails with a message a streamer can act on (port in use, bad address,
-	// player files missing). Nothing is left running on failure.
-	Status start(const ServerConfig &config, std::shared_ptr<StreamHub> hub, ChannelStatsSource channel_stats,
-		     RelayStatsSource relay_stats = {});
-
 	// Gives every SSE listener the stopped event where its connection takes it at once, closes every connection
 	// and joins every thread; returns within a few hundred milliseconds whatever the listeners do. Safe to call
-	// more than once.
+	// more than once. stats() and status_json() still answer afterwards.
 	void stop();
 
 	[[nodiscard]] bool running() const { return running_.load(); }
@@ -100,7 +98,11 @@ public:
 	[[nodiscard]] std::string status_json() const;
 
 private:
-	void install_routes();
+	StreamServer(const ServerConfig &config, std::shared_ptr<StreamHub> hub, ChannelStatsSource channel_stats,
+		     RelayStatsSource relay_stats, WebAssets assets);
+	// Routes and options, set before the first request can arrive (TakeoverServer::start).
+	void configure(TakeoverServer &http);
+	void install_routes(httplib::Server &server);
 	bool authorized(const httplib::Request &req) const;
 	// Answers 401 (counted) when the request lacks the access key; true when it may go on.
 	bool admit_key(const httplib::Request &req, httplib::Response &res);
@@ -108,24 +110,26 @@ private:
 	// Access-Control-Allow-Origin for this request's Origin under config_.origins; empty: no header.
 	[[nodiscard]] std::string allow_origin(const httplib::Request &req) const;
 
-	ServerConfig config_;
-	std::unique_ptr<TakeoverServer> http_;
+	const ServerConfig config_;
+	const std::shared_ptr<StreamHub> hub_;
+	const ChannelStatsSource channel_stats_;
+	const RelayStatsSource relay_stats_;
+	const WebAssets assets_;
 	std::unique_ptr<ListenerFanout> fanout_;
 	std::unique_ptr<ListenerAdmission> admission_;
-	std::thread thread_;
-	std::shared_ptr<StreamHub> hub_;
-	ChannelStatsSource channel_stats_;
-	RelayStatsSource relay_stats_;
-	WebAssets assets_;
+	std::unique_ptr<TakeoverServer> http_; // only start() and stop() touch the pointer itself
+	// http_'s object, for stats(): set by configure(), before the first request, whereas http_ is set only once
+	// TakeoverServer::start returns, and a /status.json request may be served before that.
+	const TakeoverServer *requests_ = nullptr;
 	std::atomic<bool> running_{false};
 	int64_t started_ms_ = 0;
+	std::vector<std::string> own_names_; // this computer's names, for the Host check
 
 	std::atomic<uint64_t> connections_total_{0};
 	std::atomic<uint64_t> rejected_full_{0};
 	std::atomic<uint64_t> rejected_per_address_{0};
 	std::atomic<uint64_t> rejected_auth_{0};
 	std::atomic<uint64_t> rejected_host_{0};
-	std::vector<std::string> own_names_; // this computer's names, for the Host check
 };
 
 // Constant-time comparison, so response timing does not reveal how much of a guessed key was right.
