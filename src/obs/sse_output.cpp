@@ -9,12 +9,14 @@
 #include "relay/relay_url.hpp"
 #include "stream.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <utility>
+#include <vector>
 
 namespace sse_audio::obs {
 
@@ -346,12 +348,20 @@ obs_properties_t *output_properties(void *)
 		"listing the output's properties", [] { return make_output_properties(); }, nullptr);
 }
 
+// The ids registered by register_sse_output: the plugin's, and in tests others with a different encoder. Written
+// only while libobs loads the module (or a test sets up), before any output exists; read afterwards.
+std::vector<std::string> &registered_ids()
+{
+	static std::vector<std::string> ids;
+	return ids;
+}
+
 // The plugin's output behind `output`, or null when it is another kind (or none). The id check makes the cast
 // safe: libobs hands back the pointer output_create returned.
 SseOutput *sse_output_of(obs_output_t *output)
 {
 	const char *id = output ? obs_output_get_id(output) : nullptr;
-	if (!id || std::string(id) != kOutputId)
+	if (!id || std::find(registered_ids().begin(), registered_ids().end(), id) == registered_ids().end())
 		return nullptr;
 	return static_cast<SseOutput *>(obs_obj_get_data(output));
 }
@@ -388,6 +398,7 @@ void register_sse_output(const char *id, OutputTypeOptions options)
 	info.get_defaults = set_default_settings;
 	info.get_properties = output_properties;
 	obs_register_output(&info);
+	registered_ids().emplace_back(id);
 }
 
 } // namespace sse_audio::obs
