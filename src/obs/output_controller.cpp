@@ -51,7 +51,7 @@ OutputController::OutputController(std::string settings_path) : settings_path_(s
 		if (!reasons.empty())
 			state_ = {StreamPhase::Error, 0, "Settings refused: " + reasons};
 	}
-	worker_ = std::thread([this] { run(); });
+	worker_ = SerialWorker<Command>::start("sse-control", [this](const Command &command) { carry_out(command); });
 }
 
 OutputController::~OutputController()
@@ -90,18 +90,18 @@ std::vector<SettingsProblem> OutputController::apply(const PluginSettings &setti
 	}
 	SSE_LOG(LOG_INFO, "settings applied%s", restart ? "; restarting the output" : "");
 	if (restart)
-		post(Command::Restart);
+		worker_->post(Command::Restart);
 	return {};
 }
 
 void OutputController::start()
 {
-	post(Command::Start);
+	worker_->post(Command::Start);
 }
 
 void OutputController::stop()
 {
-	post(Command::Stop);
+	worker_->post(Command::Stop);
 }
 
 StreamState OutputController::state() const
@@ -143,42 +143,8 @@ void OutputController::set_state_observer(std::function<void()> observer)
 
 StreamState OutputController::wait_settled(std::chrono::milliseconds timeout) const
 {
-	std::unique_lock lock(mutex_);
-	changed_.wait_for(lock, timeout, [this] { return (commands_.empty() && !busy_) || shutting_down_; });
-	return state_;
-}
-
-void OutputController::post(Command command)
-{
-	{
-		std::lock_guard lock(mutex_);
-		if (shutting_down_)
-			return;
-		// A start after a start, or a stop after a stop, would do nothing more: keep the queue short when a
-		// button or a script repeats itself.
-		if (!commands_.empty() && commands_.back() == command)
-			return;
-		commands_.push_back(command);
-	}
-	changed_.notify_all();
-}
-
-void OutputController::run()
-{
-	std::unique_lock lock(mutex_);
-	for (;;) {
-		changed_.wait(lock, [this] { return !commands_.empty() || shutting_down_; });
-		if (shutting_down_)
-			return;
-		const Command command = commands_.front();
-		commands_.pop_front();
-		busy_ = true;
-		lock.unlock();
-		carry_out(command);
-		lock.lock();
-		busy_ = false;
-		changed_.notify_all();
-	}
+	worker_->wait_idle(timeout);
+	return state();
 }
 
 void OutputController::carry_out(Command command)
@@ -282,7 +248,6 @@ void OutputController::set_state(StreamState state)
 		state_ = std::move(state);
 		observer = observer_;
 	}
-	changed_.notify_all();
 	if (observer)
 		observer();
 }
@@ -291,15 +256,10 @@ void OutputController::shutdown()
 {
 	{
 		std::lock_guard lock(mutex_);
-		if (shutting_down_ && !worker_.joinable())
-			return;
-		shutting_down_ = true;
-		commands_.clear();
 		observer_ = nullptr;
 	}
-	changed_.notify_all();
-	if (worker_.joinable())
-		worker_.join(); // waits for a start or stop in progress to finish
+	// Drops the commands not yet begun, waits for a start or stop in progress; later ones are ignored.
+	worker_->stop();
 	obs_output_t *output = nullptr;
 	{
 		std::lock_guard lock(mutex_);

@@ -8,20 +8,16 @@
 
 #include "stream_control.hpp"
 
+#include "base/serial_worker.hpp"
+
 #include <chrono>
-#include <condition_variable>
-#include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 
 namespace sse_audio::obs {
 
-// The one thread-owning class not made by a static start() (docs/architecture.md): start() and stop() here are
-// StreamControl's, which the dock, obs-websocket and "start with OBS" use to start and stop the stream, and the
-// controller lives, stream stopped, from the module's load to OBS's exit. So its worker runs from construction to
-// shutdown() (or the destructor); a start() factory would read as starting the stream.
 class OutputController final : public StreamControl {
 public:
 	// `settings_path` is the settings file (empty: settings are kept in memory only). Reads it at once and starts
@@ -50,8 +46,6 @@ public:
 private:
 	enum class Command { Start, Stop, Restart };
 
-	void post(Command command);
-	void run();
 	void carry_out(Command command);
 	void start_output();
 	void stop_output();
@@ -64,17 +58,15 @@ private:
 	const std::string settings_path_;
 
 	mutable std::mutex mutex_;
-	mutable std::condition_variable changed_;
 	PluginSettings settings_;
 	StreamState state_;
-	std::deque<Command> commands_;
-	bool busy_ = false; // the worker is carrying out a command
-	bool shutting_down_ = false;
 	std::function<void()> observer_;
 	// Created by the worker at the first start, released by shutdown(); read under mutex_ for figures().
 	obs_output_t *output_ = nullptr;
 
-	std::thread worker_; // starts and stops take up to seconds (listeners are ended): never on the UI thread
+	// Starts and stops take up to seconds (listeners are ended): never on the UI thread. Made last, so that it is
+	// stopped (by shutdown(), or first in destruction) before the state it carries out commands on goes.
+	std::unique_ptr<SerialWorker<Command>> worker_;
 };
 
 } // namespace sse_audio::obs
