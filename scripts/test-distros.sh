@@ -158,16 +158,24 @@ if [ "$built" -ne 0 ]; then
 	echo "build: FAILED" >>"$figures"
 	exit 1
 fi
+# The build folder vanishes with the root's /tmp: a failed test's own output is printed here, or it is lost.
+failure_output() {
+	grep -qE "[*]{3}(Failed|Timeout|Exception)" "$1" || return 0
+	echo "-- output of the failed tests ($1):"
+	awk "/[*][*][*](Failed|Timeout|Exception)/ { show = 120 } show > 0 { print; show-- }" "$1" | head -400
+}
 status=0
 echo "== unit tests"
 start=$SECONDS
 ctest --test-dir "$build" -LE "integration|obs|browser|relay|package" -j"$jobs" --output-on-failure >"$build/unit.log" 2>&1 || status=1
 grep -E "tests passed|\*\*\*Failed|\*\*\*Timeout|\(Skipped\)$" "$build/unit.log"
+failure_output "$build/unit.log"
 echo "unit tests: $(ctest_counts "$build/unit.log") in $((SECONDS - start)) s" | tee -a "$figures"
 echo "== integration tests (real libobs under Xvfb)"
 start=$SECONDS
 xvfb-run -a -s "-screen 0 1280x800x24" ctest --test-dir "$build" -L integration --output-on-failure >"$build/integration.log" 2>&1 || status=1
 grep -E "tests passed|\*\*\*Failed|\*\*\*Timeout|\(Skipped\)$" "$build/integration.log"
+failure_output "$build/integration.log"
 echo "integration tests: $(ctest_counts "$build/integration.log") in $((SECONDS - start)) s" | tee -a "$figures"
 if [ "$run_obs" = 1 ]; then
 	echo "== real OBS (Tools menu, dock, start, audio served, Chinese, File > Exit)"
