@@ -158,7 +158,7 @@ if [ "$built" -ne 0 ]; then
 	echo "build: FAILED" >>"$figures"
 	exit 1
 fi
-# The build folder vanishes with the root's /tmp: a failed test's own output is printed here, or it is lost.
+# The logs stay in the cached root (its /build), which a CI run does not keep: a failed test's output is printed here.
 failure_output() {
 	grep -qE "[*]{3}(Failed|Timeout|Exception)" "$1" || return 0
 	echo "-- output of the failed tests ($1):"
