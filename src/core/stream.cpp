@@ -2,6 +2,7 @@
 
 #include "serve/origin_policy.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 #include <utility>
@@ -34,52 +35,81 @@ ServerConfig server_config_for(const StreamConfig &config)
 	return server;
 }
 
+// Where channel `channel` is published in relay mode: the relay URL itself for a stream without a channel list (as
+// before channels existed), else <relay_url>/<id> (docs/channels.md).
+std::string relay_url_for(const StreamSettings &s, const ChannelSetting &channel)
+{
+	if (s.channels.empty())
+		return s.relay_url;
+	// Before a query (nchan's publisher location may carry one): the channel is part of the path.
+	const size_t query = s.relay_url.find('?');
+	std::string path = s.relay_url.substr(0, query);
+	while (!path.empty() && path.back() == '/')
+		path.pop_back();
+	return path + "/" + channel.id + (query == std::string::npos ? "" : s.relay_url.substr(query));
+}
+
 } // namespace
 
-Result<std::unique_ptr<Stream>> Stream::start(StreamConfig config)
+Result<std::unique_ptr<Stream>> Stream::start(const StreamConfig &config)
 {
 	const StreamSettings &s = config.settings;
 	std::unique_ptr<Stream> stream(new Stream());
+	stream->settings_ = served_channels(s);
 
-	ChannelConfig channel;
-	channel.sample_rate = config.sample_rate;
-	channel.bitrate_kbps = s.bitrate_kbps;
-	channel.make_encoder = std::move(config.make_encoder);
-	channel.on_failure = std::move(config.on_failure);
-	auto started = AudioChannel::start(channel);
-	if (!started)
-		return started.failure();
-	stream->channel_ = std::move(*started);
+	for (size_t i = 0; i < stream->settings_.size(); i++) {
+		ChannelConfig channel;
+		channel.sample_rate = config.sample_rate;
+		channel.bitrate_kbps = s.bitrate_kbps;
+		channel.make_encoder = config.make_encoder;
+		if (config.on_failure)
+			channel.on_failure = [report = config.on_failure, i](const Error &failure) {
+				report(i, failure);
+			};
+		auto started = AudioChannel::start(channel);
+		if (!started)
+			return started.failure(); // the stream's destructor stops the channels started before
+		stream->channels_.push_back(std::move(*started));
+	}
 	const ServerConfig server = server_config_for(config);
 
-	// Before the server, so that the server's status can read the relay's figures from its first request. An
+	// Before the server, so that the server's status can read the relays' figures from its first request. An
 	// unreachable relay is not a start failure (it is retried and shown); only a malformed URL is.
 	if (!s.relay_url.empty()) {
-		RelayConfig relay;
-		relay.url = s.relay_url;
-		relay.key = s.relay_key;
-		relay.title = server.title;
-		relay.version = config.version;
-		relay.sample_rate = config.sample_rate;
-		relay.bitrate_kbps = s.bitrate_kbps;
-		auto publisher = RelayPublisher::start(relay, stream->channel_->hub());
-		if (!publisher)
-			return publisher.failure(); // the stream's destructor stops the channel
-		stream->relay_ = std::move(*publisher);
+		for (size_t i = 0; i < stream->channels_.size(); i++) {
+			RelayConfig relay;
+			relay.url = relay_url_for(s, stream->settings_[i]);
+			relay.key = s.relay_key;
+			relay.title = server.title;
+			relay.version = config.version;
+			relay.sample_rate = config.sample_rate;
+			relay.bitrate_kbps = s.bitrate_kbps;
+			auto publisher = RelayPublisher::start(relay, stream->channels_[i]->hub());
+			if (!publisher)
+				return publisher.failure(); // the stream's destructor stops the channels
+			stream->relays_.push_back(std::move(*publisher));
+		}
 	}
 	if (s.serve_listeners) {
-		AudioChannel *channel_part = stream->channel_.get();
-		RelayPublisher *relay_part = stream->relay_.get();
-		auto served = StreamServer::start(
-			server, channel_part->hub(), [channel_part] { return channel_part->stats(); },
-			[relay_part]() -> std::optional<RelayStats> {
-				if (!relay_part)
-					return std::nullopt;
-				return relay_part->stats();
-			});
-		if (!served)
-			return served.failure(); // the destructor stops the relay and the channel
-		stream->server_ = std::move(*served);
+		std::vector<ServedChannel> served;
+		for (size_t i = 0; i < stream->channels_.size(); i++) {
+			AudioChannel *channel_part = stream->channels_[i].get();
+			RelayPublisher *relay_part = stream->relays_.empty() ? nullptr : stream->relays_[i].get();
+			ServedChannel channel{stream->settings_[i].id,
+					      stream->settings_[i].name,
+					      channel_part->hub(),
+					      [channel_part] { return channel_part->stats(); },
+					      {}};
+			if (relay_part)
+				channel.relay = [relay_part]() -> std::optional<RelayStats> {
+					return relay_part->stats();
+				};
+			served.push_back(std::move(channel));
+		}
+		auto started = StreamServer::start(server, std::move(served));
+		if (!started)
+			return started.failure(); // the destructor stops the relays and the channels
+		stream->server_ = std::move(*started);
 	}
 	return stream;
 }
@@ -89,40 +119,86 @@ Stream::~Stream()
 	stop();
 }
 
+void Stream::push(size_t track, const float *left, const float *right, size_t frames)
+{
+	for (size_t i = 0; i < channels_.size(); i++)
+		if (static_cast<size_t>(settings_[i].mixer) == track)
+			channels_[i]->push(left, right, static_cast<uint32_t>(frames));
+}
+
+std::vector<size_t> Stream::tracks() const
+{
+	std::vector<size_t> tracks;
+	for (const ChannelSetting &channel : settings_) {
+		const auto track = static_cast<size_t>(channel.mixer);
+		if (std::find(tracks.begin(), tracks.end(), track) == tracks.end())
+			tracks.push_back(track);
+	}
+	return tracks;
+}
+
+size_t Stream::channels_running() const
+{
+	size_t running = 0;
+	for (const auto &channel : channels_)
+		running += channel->stats().failed ? 0 : 1;
+	return running;
+}
+
+StreamStats Stream::collect(const ServerStats &server, const std::vector<ServerStats> &listeners) const
+{
+	StreamStats s;
+	s.server = server;
+	for (size_t i = 0; i < channels_.size(); i++) {
+		ChannelFigures f;
+		f.setting = settings_[i];
+		f.channel = channels_[i]->stats();
+		if (i < listeners.size())
+			f.listeners = listeners[i];
+		if (!relays_.empty())
+			f.relay = relays_[i]->stats();
+		s.channels.push_back(std::move(f));
+	}
+	s.channel = s.channels.front().channel;
+	s.relay = s.channels.front().relay;
+	return s;
+}
+
 StreamStats Stream::stats() const
 {
 	if (stopped_)
 		return *stopped_;
-	return StreamStats{server_ ? server_->stats() : ServerStats{}, channel_->stats(),
-			   relay_ ? std::optional<RelayStats>(relay_->stats()) : std::nullopt};
+	std::vector<ServerStats> listeners;
+	for (size_t i = 0; server_ && i < channels_.size(); i++)
+		listeners.push_back(server_->channel_stats(i));
+	return collect(server_ ? server_->stats() : ServerStats{}, listeners);
 }
 
 StreamStats Stream::stop()
 {
 	if (stopped_)
 		return *stopped_;
-	StreamStats last;
-	if (channel_)
-		channel_->stop(); // encodes what is queued, flushes LAME, ends every listener's stream
+	for (const auto &channel : channels_)
+		channel->stop(); // encodes what is queued, flushes LAME, ends every listener's stream
+	ServerStats server;
+	std::vector<ServerStats> listeners;
 	// Each listener's handler now writes the closing "stopped" event and ends its response. The server's stop
 	// would cut that short, so give them a moment (bounded: a stalled listener must not hold up OBS's exit).
 	if (server_) {
 		for (int i = 0; i < kListenerEndPolls && server_->stats().listeners_now > 0; i++)
 			std::this_thread::sleep_for(std::chrono::milliseconds(10));
-		last.server = server_->stats();
-		// Before the relay goes: /status.json reads the relay's figures while the server runs.
+		server = server_->stats();
+		for (size_t i = 0; i < channels_.size(); i++)
+			listeners.push_back(server_->channel_stats(i));
+		// Before the relays go: /status.json reads the relays' figures while the server runs.
 		server_->stop();
 	}
-	if (relay_) {
-		// The relay sends what the channel published last and the stopped event by itself; bounded for an
-		// unreachable relay.
-		relay_->stop(kRelayGrace);
-		last.relay = relay_->stats();
-	}
-	if (channel_)
-		last.channel = channel_->stats();
-	stopped_ = last;
-	return last;
+	// Each relay sends what its channel published last and the stopped event by itself, all at once since the
+	// channels closed their hubs; bounded for an unreachable relay (which is not waited for at all).
+	for (const auto &relay : relays_)
+		relay->stop(kRelayGrace);
+	stopped_ = collect(server, listeners);
+	return *stopped_;
 }
 
 } // namespace sse_audio

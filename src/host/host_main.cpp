@@ -112,11 +112,30 @@ FoundModule find_installed_module()
 	return found;
 }
 
+// --track-tone's sources: each a tone mixed into its one track only (OBS's Advanced Audio Properties do the same).
+std::vector<obs_source_t *> create_track_tones(const HostOptions &o)
+{
+	std::vector<obs_source_t *> sources;
+	for (const TrackTone &tone : o.track_tones) {
+		const OBSDataAutoRelease settings = obs_data_create();
+		obs_data_set_double(settings, kToneFrequencyKey, tone.hz);
+		const std::string name = "tone " + std::to_string(tone.track + 1);
+		obs_source_t *source = obs_source_create(kToneSourceId, name.c_str(), settings, nullptr);
+		if (!source)
+			break;
+		obs_source_set_audio_mixers(source, 1u << tone.track);
+		sources.push_back(source);
+	}
+	return sources;
+}
+
 obs_source_t *create_input(const HostOptions &o)
 {
 	const OBSDataAutoRelease settings = obs_data_create();
 	obs_source_t *source = nullptr;
 	switch (o.input) {
+	case AudioInput::TrackTones:
+		break; // create_track_tones
 	case AudioInput::Tone:
 		obs_data_set_double(settings, kToneFrequencyKey, o.tone_hz);
 		obs_data_set_int(settings, kToneMarksKey, o.tone_marks_ms);
@@ -152,6 +171,17 @@ obs_data_t *output_settings(const HostOptions &o)
 			obs_data_set_string(s, key.c_str(), text->c_str());
 		else
 			obs_data_set_bool(s, key.c_str(), std::get<bool>(value));
+	}
+	if (!o.channels.empty()) {
+		const OBSDataArrayAutoRelease list = obs_data_array_create();
+		for (const HostChannel &c : o.channels) {
+			const OBSDataAutoRelease item = obs_data_create();
+			obs_data_set_string(item, "id", c.id.c_str());
+			obs_data_set_string(item, "name", c.name.c_str());
+			obs_data_set_int(item, "mixer", c.mixer);
+			obs_data_array_push_back(list, item);
+		}
+		obs_data_set_array(s, "channels", list);
 	}
 	return s;
 }
@@ -265,21 +295,29 @@ private:
 	bool started_;
 };
 
-// The audio input on OBS's output channel 0 (what the mix hears) while this lives.
+// The audio inputs on OBS's output channels (what the mix hears) while this lives.
 class MixedInput {
 public:
-	explicit MixedInput(obs_source_t *source) : source_(source)
+	// Each source on an output channel of its own (0, 1, ...), so that all of them are mixed.
+	explicit MixedInput(const std::vector<obs_source_t *> &sources)
 	{
-		if (source_)
-			obs_set_output_source(0, source_);
+		for (obs_source_t *source : sources) {
+			obs_set_output_source(static_cast<uint32_t>(sources_.size()), source);
+			sources_.emplace_back(source);
+		}
 	}
-	~MixedInput() { obs_set_output_source(0, nullptr); }
+	~MixedInput()
+	{
+		for (size_t i = 0; i < sources_.size(); i++)
+			obs_set_output_source(static_cast<uint32_t>(i), nullptr);
+	}
 	MixedInput(const MixedInput &) = delete;
 	MixedInput &operator=(const MixedInput &) = delete;
-	[[nodiscard]] obs_source_t *get() const { return source_; }
+	// The first source (the one --tone-marks watches); null when there is none.
+	[[nodiscard]] obs_source_t *get() const { return sources_.empty() ? nullptr : sources_.front().Get(); }
 
 private:
-	OBSSourceAutoRelease source_;
+	std::vector<OBSSourceAutoRelease> sources_;
 };
 
 // The plugin's output, stopped before it is released.
@@ -414,7 +452,8 @@ int run(const HostOptions &o)
 		return 1;
 	obs_post_load_modules();
 
-	const MixedInput input(create_input(o));
+	const MixedInput input(o.input == AudioInput::TrackTones ? create_track_tones(o)
+								 : std::vector<obs_source_t *>{create_input(o)});
 	if (!input.get()) {
 		say("error: could not create the audio input");
 		return 1;

@@ -70,6 +70,7 @@ std::string store_true(HostOptions &options, const std::string &)
 }
 
 constexpr const char *kAudio = "Audio (one of):";
+constexpr const char *kChannels = "Channels (the output's `channels` setting; default: one, from --mixer):";
 constexpr const char *kPaths = "Paths:";
 constexpr const char *kRun = "";
 using Takes = HostFlag::Takes;
@@ -139,6 +140,33 @@ const HostFlag kHostFlags[] = {
 	 "        find obs-sse-audio where OBS does (its system plugin folders, then\n"
 	 "                       ~/.config/obs-studio/plugins) instead of --module and --data",
 	 store_true<&HostOptions::find_module>},
+	{kAudio, "--track-tone", Takes::Value,
+	 " TRACK:HZ  a sine tone on OBS track TRACK (1-6) only; repeat for other tracks",
+	 [](HostOptions &o, const std::string &v) -> std::string {
+		 const size_t colon = v.find(':');
+		 int track = 0;
+		 double hz = 0;
+		 if (colon == std::string::npos || !parse_int(std::string_view(v).substr(0, colon), track) ||
+		     !parse_double(v.substr(colon + 1), hz) || track < 1 || track > 6 || hz <= 0 || hz > 20000)
+			 return "--track-tone needs TRACK:HZ, a track from 1 to 6 and a frequency up to 20000 Hz";
+		 o.track_tones.push_back({track - 1, hz});
+		 o.input = AudioInput::TrackTones;
+		 return {};
+	 }},
+	{kChannels, "--channel", Takes::Value,
+	 " ID:TRACK:NAME  a channel listeners pick with ?channel=ID, from OBS track TRACK (1-6),\n"
+	 "                       shown as NAME; repeat for each channel (the plugin checks them)",
+	 [](HostOptions &o, const std::string &v) -> std::string {
+		 const size_t first = v.find(':');
+		 const size_t second = first == std::string::npos ? first : v.find(':', first + 1);
+		 int track = 0;
+		 if (second == std::string::npos ||
+		     !parse_int(std::string_view(v).substr(first + 1, second - first - 1), track))
+			 return "--channel needs ID:TRACK:NAME, such as en:2:English";
+		 // The plugin refuses a bad id, track or name with its own words; the host passes them on as given.
+		 o.channels.push_back({v.substr(0, first), v.substr(second + 1), track - 1});
+		 return {};
+	 }},
 	{kRun, "--duration", Takes::Value, " S         stop after S seconds (default: run until quit)",
 	 [](HostOptions &o, const std::string &v) -> std::string {
 		 if (!parse_double(v, o.duration_seconds) || o.duration_seconds < 0)
@@ -212,7 +240,8 @@ std::string host_usage()
 	       std::string(kAudio) + "\n" + usage_of(kAudio) +
 	       "\n"
 	       "Output settings (default: the plugin's):\n" +
-	       output_flags_usage() + "\n" + kPaths + "\n" + usage_of(kPaths) + "\n" + usage_of(kRun) +
+	       output_flags_usage() + "\n" + kChannels + "\n" + usage_of(kChannels) + "\n" + kPaths + "\n" +
+	       usage_of(kPaths) + "\n" + usage_of(kRun) +
 	       "\n"
 	       "Commands on standard input: start, stop, restart, quit.\n";
 }

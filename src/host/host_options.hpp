@@ -4,10 +4,24 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace sse_audio::host {
 
-enum class AudioInput { Tone, File, Capture };
+enum class AudioInput { Tone, File, Capture, TrackTones };
+
+// --track-tone: a sine tone mixed into one OBS track only.
+struct TrackTone {
+	int track = 0; // 0-based
+	double hz = 440.0;
+};
+
+// --channel: one of the output's channels (the plugin's `channels` setting).
+struct HostChannel {
+	std::string id;
+	std::string name;
+	int mixer = 0; // 0-based track
+};
 
 // A value for one of the output's settings: a whole number, a text or a switch.
 using OutputSettingValue = std::variant<long long, std::string, bool>;
@@ -19,7 +33,9 @@ struct HostOptions {
 	// --tone-marks: every this many ms of the tone's sample clock, 100 ms at twice the frequency, each announced on
 	// standard output as `MARK <capture_ms>` (0: a plain tone). What a listener hears can then be timed.
 	int tone_marks_ms = 0;
-	std::string file;                       // --file: an audio file played in a loop by OBS's media source
+	std::vector<TrackTone> track_tones; // --track-tone, each on its own track (input TrackTones)
+	std::vector<HostChannel> channels;  // --channel: the output's channel list (empty: the plugin's one channel)
+	std::string file;                   // --file: an audio file played in a loop by OBS's media source
 	std::string capture_device = "default"; // --capture: a PulseAudio source name
 	int sample_rate = 48000;
 	int speaker_channels = 2; // OBS's speaker layout by its channel count: 1 mono, 2 stereo, 6 for 5.1

@@ -132,6 +132,9 @@ StreamFigures OutputController::figures() const
 	f.listener_skips = read->channel.listener_skips;
 	f.listeners_timed_out = read->server.listeners_timed_out;
 	f.rejected_full = read->server.rejected_full;
+	for (const ChannelFigures &channel : read->channels)
+		f.channels.push_back(
+			{channel.listeners.listeners_now, channel.channel.failed ? channel.channel.error : ""});
 	return f;
 }
 

@@ -1,13 +1,55 @@
 #include "output_settings.hpp"
 
 #include <obs-module.h>
+#include <obs.hpp>
 
 #include "audio/mp3_encoder.hpp"
 #include "settings/setting_fields.hpp"
 
 #include <string>
+#include <vector>
 
 namespace sse_audio::obs {
+
+namespace {
+
+constexpr const char *kChannelsKey = "channels";
+
+// An int setting read as it is; out of int's range becomes -1, which validation refuses.
+int int_of(obs_data_t *data, const char *key)
+{
+	const long long value = obs_data_get_int(data, key);
+	return value < INT32_MIN || value > INT32_MAX ? -1 : static_cast<int>(value);
+}
+
+// `channels`: [{ "id": "en", "name": "English", "mixer": 1 }, ...] (docs/channels.md).
+std::vector<ChannelSetting> channels_from_data(obs_data_t *data)
+{
+	std::vector<ChannelSetting> channels;
+	const OBSDataArrayAutoRelease list = obs_data_get_array(data, kChannelsKey);
+	const size_t count = list ? obs_data_array_count(list) : 0;
+	for (size_t i = 0; i < count; i++) {
+		const OBSDataAutoRelease item = obs_data_array_item(list, i);
+		channels.push_back(
+			{obs_data_get_string(item, "id"), obs_data_get_string(item, "name"), int_of(item, "mixer")});
+	}
+	return channels;
+}
+
+void channels_to_data(const std::vector<ChannelSetting> &channels, obs_data_t *data)
+{
+	const OBSDataArrayAutoRelease list = obs_data_array_create();
+	for (const ChannelSetting &c : channels) {
+		const OBSDataAutoRelease item = obs_data_create();
+		obs_data_set_string(item, "id", c.id.c_str());
+		obs_data_set_string(item, "name", c.name.c_str());
+		obs_data_set_int(item, "mixer", c.mixer);
+		obs_data_array_push_back(list, item);
+	}
+	obs_data_set_array(data, kChannelsKey, list);
+}
+
+} // namespace
 
 void set_default_settings(obs_data_t *data)
 {
@@ -28,14 +70,14 @@ StreamSettings settings_from_data(obs_data_t *data)
 	StreamSettings s;
 	for (const SettingField &f : setting_fields()) {
 		if (f.number) {
-			const long long value = obs_data_get_int(data, f.key);
-			s.*f.number = value < INT32_MIN || value > INT32_MAX ? -1 : static_cast<int>(value);
+			s.*f.number = int_of(data, f.key);
 		} else if (f.text) {
 			s.*f.text = obs_data_get_string(data, f.key);
 		} else {
 			s.*f.on = obs_data_get_bool(data, f.key);
 		}
 	}
+	s.channels = channels_from_data(data);
 	return s;
 }
 
@@ -49,6 +91,7 @@ void settings_to_data(const StreamSettings &s, obs_data_t *data)
 		else
 			obs_data_set_bool(data, f.key, s.*f.on);
 	}
+	channels_to_data(s.channels, data);
 }
 
 obs_properties_t *make_output_properties()

@@ -22,7 +22,19 @@ namespace sse_audio::obs {
 
 namespace {
 
-// One instance of the output: the settings it was given, and while active, a channel and a server.
+// What the start line of the log says the stream takes: "track 1", or each channel with its track.
+std::string channels_text(const std::vector<ChannelSetting> &channels)
+{
+	if (channels.size() == 1 && channels.front().name.empty())
+		return "track " + std::to_string(channels.front().mixer + 1);
+	std::string text = "channels";
+	for (const ChannelSetting &c : channels)
+		text += (&c == &channels.front() ? " " : ", ") + c.id + " \"" + c.name + "\" (track " +
+			std::to_string(c.mixer + 1) + ")";
+	return text;
+}
+
+// One instance of the output: the settings it was given, and while active, its channels and a server.
 class SseOutput {
 public:
 	SseOutput(obs_data_t *settings, obs_output_t *output, OutputTypeOptions type)
@@ -71,7 +83,7 @@ private:
 	void end_capture(int code);
 	// The encoder thread's report of a mid-stream failure: hands the stop to failure_thread_, since stopping
 	// the channel joins the encoder thread.
-	void on_channel_failure(const Error &failure);
+	void on_channel_failure(size_t channel, const Error &failure);
 	void stop_after_failure(const Error &cause);
 	void set_failure(std::optional<Error> failure);
 	void join_failure_thread();
@@ -83,8 +95,8 @@ private:
 	// itself cannot start an output from there: the start waits for the stop that is still being signalled).
 	std::mutex lifecycle_mutex_;
 	StreamSettings settings_;
-	std::unique_ptr<Stream> stream_; // while capturing
-	size_t connected_mix_ = 0;
+	std::unique_ptr<Stream> stream_;       // while capturing
+	std::vector<size_t> connected_tracks_; // the tracks receive_audio is connected to while capturing
 	bool capturing_ = false;
 	// How many times this output has ended libobs's data capture; read by stop() before it takes the mutex, to
 	// tell whether an end came after libobs asked for this stop (see stop()).
@@ -138,8 +150,8 @@ bool SseOutput::start()
 	config.version = SSE_AUDIO_VERSION;
 	config.default_title = kDefaultTitle;
 	config.make_encoder = type_.make_encoder;
-	config.on_failure = [this](const Error &failure) {
-		on_channel_failure(failure);
+	config.on_failure = [this](size_t channel, const Error &failure) {
+		on_channel_failure(channel, failure);
 	};
 	auto stream = Stream::start(std::move(config));
 	if (!stream)
@@ -154,17 +166,19 @@ bool SseOutput::start()
 	conversion.samples_per_sec = audio_info.samples_per_sec;
 	conversion.format = AUDIO_FORMAT_FLOAT_PLANAR;
 	conversion.speakers = SPEAKERS_STEREO;
-	connected_mix_ = static_cast<size_t>(settings_.mixer);
-	obs_add_raw_audio_callback(connected_mix_, &conversion, &SseOutput::receive_audio, this);
+	// One callback per track the channels take; libobs says which track each call is for.
+	connected_tracks_ = stream_->tracks();
+	for (const size_t track : connected_tracks_)
+		obs_add_raw_audio_callback(track, &conversion, &SseOutput::receive_audio, this);
 	capturing_ = true;
 
 	// Marks the output active for OBS (signals, obs_output_active). Its own raw audio hook delivers nothing
 	// on 29 and is ignored on later versions, see output_raw_audio below.
 	obs_output_begin_data_capture(output_, 0);
 
-	SSE_LOG(LOG_INFO, "started: http://%s:%d/ (track %d, %d kbps, %u Hz, timeout %d s, max %d listeners%s)",
-		settings_.bind_address.c_str(), settings_.port, settings_.mixer + 1, settings_.bitrate_kbps,
-		audio_info.samples_per_sec, settings_.timeout_seconds, settings_.max_listeners,
+	SSE_LOG(LOG_INFO, "started: http://%s:%d/ (%s, %d kbps, %u Hz, timeout %d s, max %d listeners%s)",
+		settings_.bind_address.c_str(), settings_.port, channels_text(stream_->channels()).c_str(),
+		settings_.bitrate_kbps, audio_info.samples_per_sec, settings_.timeout_seconds, settings_.max_listeners,
 		settings_.access_key.empty() ? "" : ", access key required");
 	if (stream_->relaying())
 		SSE_LOG(LOG_INFO, "relaying to %s%s%s", relay_url_for_display(settings_.relay_url).c_str(),
@@ -204,9 +218,19 @@ void SseOutput::end_capture(int code)
 		obs_output_signal_stop(output_, code);
 }
 
-void SseOutput::on_channel_failure(const Error &failure)
+void SseOutput::on_channel_failure(size_t channel, const Error &failure)
 {
-	SSE_LOG(LOG_ERROR, "the MP3 encoder failed: %s", failure.message.c_str());
+	// stream_ is set before any encoder runs and reset only after every encoder thread is joined.
+	const ChannelSetting &failed = stream_->channels().at(channel);
+	if (stream_->channels().size() > 1) {
+		// The others go on: this channel's listeners got the end of their stream, /status.json says why.
+		SSE_LOG(LOG_ERROR, "channel \"%s\" (%s): the MP3 encoder failed: %s", failed.id.c_str(),
+			failed.name.c_str(), failure.message.c_str());
+		if (stream_->channels_running() > 0)
+			return;
+	} else {
+		SSE_LOG(LOG_ERROR, "the MP3 encoder failed: %s", failure.message.c_str());
+	}
 	std::lock_guard lock(failure_mutex_);
 	if (!failure_thread_.joinable())
 		failure_thread_ = std::thread([this, failure] { stop_after_failure(failure); });
@@ -247,7 +271,8 @@ void SseOutput::tear_down(const char *how)
 	capturing_ = false;
 	// Once this returns the audio thread is no longer inside receive_audio (libobs holds its input lock while
 	// calling back), so the channel can be stopped safely.
-	obs_remove_raw_audio_callback(connected_mix_, &SseOutput::receive_audio, this);
+	for (const size_t track : connected_tracks_)
+		obs_remove_raw_audio_callback(track, &SseOutput::receive_audio, this);
 
 	const StreamStats last = stream_->stop(); // every listener gets the end of its stream
 	const ServerStats &server = last.server;
@@ -285,11 +310,11 @@ std::optional<OutputFigures> SseOutput::figures()
 	return stream_->stats();
 }
 
-void SseOutput::receive_audio(void *param, size_t, struct audio_data *data)
+void SseOutput::receive_audio(void *param, size_t track, struct audio_data *data)
 {
 	auto *self = static_cast<SseOutput *>(param);
 	// stream_ is set before the callback is added and reset only after it is removed.
-	self->stream_->push(reinterpret_cast<const float *>(data->data[0]),
+	self->stream_->push(track, reinterpret_cast<const float *>(data->data[0]),
 			    reinterpret_cast<const float *>(data->data[1]), data->frames);
 }
 

@@ -43,6 +43,12 @@ struct StreamFigures {
 	uint64_t listeners_timed_out = 0; // listeners disconnected because their connection accepted nothing
 	uint64_t rejected_full = 0;       // stream requests refused because max_listeners were connected
 	std::optional<RelayStats> relay;  // relay mode: the publisher's state; nullopt when no relay is set
+	// Per channel, in served_channels() order: its listeners now, and why its encoder stopped (empty: it runs).
+	struct Channel {
+		uint64_t listeners_now = 0;
+		std::string error;
+	};
+	std::vector<Channel> channels;
 
 	// Everything that cost a listener audio, as one number for the dock's summary line.
 	[[nodiscard]] uint64_t drops() const

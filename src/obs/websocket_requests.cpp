@@ -124,6 +124,22 @@ void write_status(const PluginSettings &settings, const StreamState &state, cons
 	obs_data_set_obj(response, "listeners", listeners);
 	obs_data_set_int(response, "bytes_sent", static_cast<long long>(figures.bytes_sent));
 
+	// The channels listeners pick from (one, "main", without a channel list): track 1-based, as `track` above.
+	const std::vector<ChannelSetting> channels = served_channels(s);
+	const OBSDataArrayAutoRelease channel_list = obs_data_array_create();
+	for (size_t i = 0; i < channels.size(); i++) {
+		const OBSDataAutoRelease item = obs_data_create();
+		obs_data_set_string(item, "id", channels[i].id.c_str());
+		obs_data_set_string(item, "name", channels[i].name.c_str());
+		obs_data_set_int(item, "track", channels[i].mixer + 1);
+		const bool known = i < figures.channels.size();
+		obs_data_set_int(item, "listeners",
+				 known ? static_cast<long long>(figures.channels[i].listeners_now) : 0);
+		obs_data_set_string(item, "error", known ? figures.channels[i].error.c_str() : "");
+		obs_data_array_push_back(channel_list, item);
+	}
+	obs_data_set_array(response, "channels", channel_list);
+
 	const OBSDataAutoRelease drops = obs_data_create();
 	obs_data_set_int(drops, "pcm_frames", static_cast<long long>(figures.pcm_frames_dropped));
 	obs_data_set_int(drops, "listener_skips", static_cast<long long>(figures.listener_skips));

@@ -148,6 +148,35 @@ TEST_F(SettingsFile, ABadRelayUrlIsKeptAndReported)
 	EXPECT_EQ(fields, (std::vector<std::string>{"max_listeners_per_address", "relay_url"}));
 }
 
+TEST_F(SettingsFile, ChannelsComeBackAsTheListTheContractNames)
+{
+	PluginSettings s;
+	s.stream.channels = {{"floor", "Floor", 0}, {"en", "English", 1}, {"zh", "中文", 2}};
+	ASSERT_TRUE(save_plugin_settings(s, path_));
+	EXPECT_TRUE(load_plugin_settings(path_) == s);
+
+	std::ifstream file(path_);
+	const auto json = nlohmann::json::parse(file);
+	ASSERT_EQ(json.at("channels").size(), 3u);
+	EXPECT_EQ(json.at("channels")[1], (nlohmann::json{{"id", "en"}, {"name", "English"}, {"mixer", 1}}));
+}
+
+TEST_F(SettingsFile, AFileWithoutChannelsIsOneChannelAndBadChannelsAreReported)
+{
+	write(R"({"mixer": 2})");
+	PluginSettings s = load_plugin_settings(path_);
+	EXPECT_TRUE(s.stream.channels.empty());
+	EXPECT_EQ(served_channels(s.stream).front().mixer, 2);
+
+	write(R"({"channels": [{"id": "en", "name": "English", "mixer": 1}, {"id": "no spaces", "name": "X", "mixer": 9}]})");
+	std::vector<SettingsProblem> refused;
+	s = load_plugin_settings(path_, &refused);
+	ASSERT_EQ(s.stream.channels.size(), 2u) << "kept as written, to be corrected";
+	ASSERT_EQ(refused.size(), 2u); // the id and the track
+	EXPECT_EQ(refused[0].field, "channels");
+	EXPECT_FALSE(check_settings(s.stream));
+}
+
 TEST_F(SettingsFile, UnreadableFileGivesTheDefaultsAndSaysSo)
 {
 	write("{ this is not json");
@@ -197,6 +226,34 @@ TEST(WebsocketStatus, CarriesStateUrlsAndCounters)
 	EXPECT_EQ(json.at("drops").at("rejected_full"), 4);
 	EXPECT_EQ(json.at("error"), "");
 	EXPECT_FALSE(json.contains("relay")) << "no relay object without a relay";
+}
+
+TEST(WebsocketStatus, ListsTheChannelsWithTheirListeners)
+{
+	PluginSettings settings;
+	settings.stream.mixer = 4;
+	StreamFigures figures;
+	figures.running = true;
+	figures.channels = {{5, ""}};
+	obs_data_t *data = obs_data_create();
+	write_status(settings, {StreamPhase::Live, 1, {}}, figures, {"127.0.0.1"}, data);
+	auto json = nlohmann::json::parse(obs_data_get_json(data));
+	ASSERT_EQ(json.at("channels").size(), 1U);
+	EXPECT_EQ(json.at("channels")[0],
+		  (nlohmann::json{{"id", "main"}, {"name", ""}, {"track", 5}, {"listeners", 5}, {"error", ""}}));
+
+	settings.stream.channels = {{"floor", "Floor", 0}, {"en", "English", 1}};
+	figures.channels = {{2, ""}, {0, "LAME failed to encode (error -2)"}};
+	write_status(settings, {StreamPhase::Live, 1, {}}, figures, {"127.0.0.1"}, data);
+	json = nlohmann::json::parse(obs_data_get_json(data));
+	obs_data_release(data);
+	ASSERT_EQ(json.at("channels").size(), 2U);
+	EXPECT_EQ(json.at("channels")[1].at("id"), "en");
+	EXPECT_EQ(json.at("channels")[1].at("name"), "English");
+	EXPECT_EQ(json.at("channels")[1].at("track"), 2);
+	EXPECT_EQ(json.at("channels")[1].at("listeners"), 0);
+	EXPECT_EQ(json.at("channels")[1].at("error"), "LAME failed to encode (error -2)");
+	EXPECT_EQ(json.at("channels")[0].at("listeners"), 2);
 }
 
 TEST(WebsocketStatus, CarriesTheRelaysState)

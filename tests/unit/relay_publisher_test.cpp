@@ -6,6 +6,8 @@
 
 #include "base/base64.hpp"
 #include "http_test_support.hpp"
+#include "stream.hpp"
+#include "test_audio.hpp"
 #include "test_sockets.hpp"
 
 #include <httplib.h>
@@ -403,6 +405,43 @@ TEST(RelayPublisher, AMalformedUrlIsRefusedAtStart)
 	auto relay = RelayPublisher::start(config, make_hub());
 	ASSERT_FALSE(relay);
 	EXPECT_NE(relay.error().find("http://"), std::string::npos);
+}
+
+// A stream with channels publishes each to <relay_url>/<id>, with its status document beside it (docs/channels.md).
+TEST(RelayPublisher, EachChannelIsPublishedToItsOwnLocation)
+{
+	const int port = test::free_port();
+	FakeNchan nchan(port);
+	test::TempWebRoot web;
+	StreamConfig config;
+	config.settings.relay_url = "http://127.0.0.1:" + std::to_string(port) + "/pub/obs/";
+	config.settings.serve_listeners = false;
+	config.settings.channels = {{"floor", "Floor", 0}, {"en", "English", 1}};
+	config.web_root = web.web();
+	config.version = "test";
+	config.default_title = "OBS";
+	auto started = Stream::start(std::move(config));
+	ASSERT_TRUE(started) << started.error();
+	for (size_t first = 0; first < 24000; first += 1024) {
+		const test::StereoPcm block = test::make_sine(440, 440, 48000, 1024, first);
+		(*started)->push(0, block.left.data(), block.right.data(), block.frames());
+		(*started)->push(1, block.left.data(), block.right.data(), block.frames());
+	}
+	const auto audio_at = [&](const std::string &path) {
+		size_t audio = 0;
+		for (const auto &p : nchan.published(path))
+			audio += p.event == "audio" ? 1 : 0;
+		return audio;
+	};
+	EXPECT_TRUE(wait_until([&] { return audio_at("/pub/obs/floor") >= 1 && audio_at("/pub/obs/en") >= 1; }))
+		<< audio_at("/pub/obs/floor") << " and " << audio_at("/pub/obs/en")
+		<< " audio messages (a message may carry several events)";
+	EXPECT_TRUE(wait_until([&] { return !nchan.published("/pub/obs/en-status").empty(); }));
+	EXPECT_TRUE(nchan.published("/pub/obs").empty()) << "nothing goes to the bare location once there are channels";
+	const StreamStats last = (*started)->stop();
+	ASSERT_EQ(last.channels.size(), 2U);
+	ASSERT_TRUE(last.channels[1].relay.has_value());
+	EXPECT_EQ(last.channels[1].relay->url, "http://127.0.0.1:" + std::to_string(port) + "/pub/obs/en");
 }
 
 } // namespace

@@ -2,6 +2,7 @@
 // before it down and start() says why, leaving nothing behind; a running stream carries audio to a listener and
 // its stop ends every listener's stream. No libobs involved.
 
+#include "failing_encoder.hpp"
 #include "http_test_support.hpp"
 #include "process_counts.hpp"
 #include "stream.hpp"
@@ -10,7 +11,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -99,7 +103,7 @@ TEST(Stream, CarriesAudioToAListenerAndItsStopEndsTheListenersStream)
 	// Half a second of a tone, in OBS's 1024-frame blocks.
 	for (size_t first = 0; first < 24000; first += 1024) {
 		const test::StereoPcm block = test::make_sine(440, 440, 48000, 1024, first);
-		stream.push(block.left.data(), block.right.data(), block.frames());
+		stream.push(0, block.left.data(), block.right.data(), block.frames());
 	}
 	ASSERT_TRUE(listener.wait_for_body([](const std::string &body) { return test::count_audio_events(body) >= 5; }))
 		<< listener.body();
@@ -117,6 +121,63 @@ TEST(Stream, CarriesAudioToAListenerAndItsStopEndsTheListenersStream)
 	EXPECT_EQ(test::raw_get_status(port, "/"), -1) << "the server is gone";
 	// A second stop (the destructor's) changes nothing and reports the same figures.
 	EXPECT_EQ(stream.stop().channel.events_published, last.channel.events_published);
+}
+
+// Channels: each takes its own track, and a channel whose encoder fails ends its own listeners and is reported by
+// its index, while the others go on.
+TEST(Stream, AFailedChannelEndsItsListenersAndTheOthersGoOn)
+{
+	test::TempWebRoot web;
+	const int port = test::free_port();
+	StreamConfig config = config_for(port, web.web());
+	config.settings.channels = {{"floor", "Floor", 0}, {"en", "English", 2}};
+	// The second encoder made (the "en" channel's, made after the floor's) fails after 10 blocks.
+	std::atomic<int> made{0};
+	config.make_encoder = [&made](const EncoderSettings &settings) {
+		return test::FailingEncoder::make(settings, made.fetch_add(1) == 1 ? 10 : 1'000'000);
+	};
+	std::mutex mutex;
+	std::condition_variable reported;
+	std::vector<size_t> failed;
+	config.on_failure = [&](size_t channel, const Error &failure) {
+		EXPECT_EQ(failure.message, test::kEncoderFault);
+		std::lock_guard lock(mutex);
+		failed.push_back(channel);
+		reported.notify_all();
+	};
+	auto started = Stream::start(std::move(config));
+	ASSERT_TRUE(started) << started.error();
+	Stream &stream = **started;
+	EXPECT_EQ(stream.tracks(), (std::vector<size_t>{0, 2}));
+
+	test::StreamClient floor(port, "/stream?channel=floor");
+	test::StreamClient english(port, "/stream?channel=en");
+	ASSERT_TRUE(floor.wait_for_headers());
+	ASSERT_TRUE(english.wait_for_headers());
+	// One second on each track; track 1 feeds no channel and is ignored.
+	for (size_t first = 0; first < 48000; first += 1024) {
+		const test::StereoPcm block = test::make_sine(440, 440, 48000, 1024, first);
+		for (size_t track = 0; track < 3; track++)
+			stream.push(track, block.left.data(), block.right.data(), block.frames());
+	}
+	{
+		std::unique_lock lock(mutex);
+		ASSERT_TRUE(reported.wait_for(lock, 5s, [&] { return !failed.empty(); }));
+		EXPECT_EQ(failed, std::vector<size_t>{1});
+	}
+	EXPECT_TRUE(english.wait_finished(3s)) << "the failed channel's listener gets the end of its stream";
+	EXPECT_FALSE(floor.wait_finished(200ms)) << "the other channel's listener stays";
+	EXPECT_EQ(stream.channels_running(), 1U);
+
+	const StreamStats stats = stream.stats();
+	ASSERT_EQ(stats.channels.size(), 2U);
+	EXPECT_FALSE(stats.channels[0].channel.failed);
+	EXPECT_GE(stats.channels[0].channel.frames_in, 48000U);
+	EXPECT_TRUE(stats.channels[1].channel.failed);
+	EXPECT_EQ(stats.channels[1].channel.error, test::kEncoderFault);
+	EXPECT_EQ(stats.channels[0].listeners.listeners_now, 1U);
+	stream.stop();
+	EXPECT_TRUE(floor.wait_finished(3s));
 }
 
 } // namespace

@@ -10,6 +10,7 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <utility>
 
 #ifndef _WIN32
@@ -105,11 +106,19 @@ Result<std::unique_ptr<StreamServer>> StreamServer::start(const ServerConfig &co
 							  ChannelStatsSource channel_stats,
 							  RelayStatsSource relay_stats)
 {
+	return start(config,
+		     {{kSingleChannelId, "", std::move(hub), std::move(channel_stats), std::move(relay_stats)}});
+}
+
+Result<std::unique_ptr<StreamServer>> StreamServer::start(const ServerConfig &config,
+							  std::vector<ServedChannel> channels)
+{
+	if (channels.empty())
+		return Error{"The server has no channel to serve"};
 	auto assets = WebAssets::load(config.web_root);
 	if (!assets)
 		return assets.failure();
-	std::unique_ptr<StreamServer> server(new StreamServer(config, std::move(hub), std::move(channel_stats),
-							      std::move(relay_stats), std::move(*assets)));
+	std::unique_ptr<StreamServer> server(new StreamServer(config, std::move(channels), std::move(*assets)));
 	// Every listener holds a descriptor; the soft limit is often 1024.
 	net::raise_descriptor_limit();
 
@@ -117,7 +126,8 @@ Result<std::unique_ptr<StreamServer>> StreamServer::start(const ServerConfig &co
 	FanoutConfig fanout;
 	fanout.heartbeat = config.heartbeat;
 	fanout.timeout = std::chrono::seconds(config.timeout_seconds);
-	server->fanout_ = ListenerFanout::start(server->hub_, fanout);
+	for (Channel &channel : server->channels_)
+		channel.fanout = ListenerFanout::start(channel.served.hub, fanout);
 	server->admission_ =
 		std::make_unique<ListenerAdmission>(config.max_listeners, config.max_listeners_per_address);
 	server->started_ms_ = wall_clock_ms();
@@ -134,15 +144,13 @@ Result<std::unique_ptr<StreamServer>> StreamServer::start(const ServerConfig &co
 	return server;
 }
 
-StreamServer::StreamServer(const ServerConfig &config, std::shared_ptr<StreamHub> hub, ChannelStatsSource channel_stats,
-			   RelayStatsSource relay_stats, WebAssets assets)
+StreamServer::StreamServer(const ServerConfig &config, std::vector<ServedChannel> channels, WebAssets assets)
 	: config_(config),
-	  hub_(std::move(hub)),
-	  channel_stats_(std::move(channel_stats)),
-	  relay_stats_(std::move(relay_stats)),
 	  assets_(std::move(assets)),
 	  own_names_(config_.origins.allows_any() ? std::vector<std::string>{} : own_host_names())
 {
+	for (auto &served : channels)
+		channels_.push_back({std::move(served), nullptr});
 }
 
 StreamServer::~StreamServer()
@@ -157,8 +165,9 @@ void StreamServer::stop()
 	// New requests first, so that no listener is handed to the fan-out after it stopped; then the listeners.
 	if (http_)
 		http_->stop();
-	if (fanout_)
-		fanout_->stop();
+	for (Channel &channel : channels_)
+		if (channel.fanout)
+			channel.fanout->stop();
 }
 
 void StreamServer::configure(TakeoverServer &http)
@@ -205,13 +214,20 @@ void StreamServer::install_routes(httplib::Server &server)
 	server.Get("/stream.mp3", [this](const httplib::Request &req, httplib::Response &res) {
 		handle_stream(req, res, ListenerKind::Mp3);
 	});
-	server.Get("/status.json", [this](const httplib::Request &req, httplib::Response &res) {
-		if (!admit_key(req, res))
-			return;
-		res.set_header("Cache-Control", "no-cache");
-		set_allow_origin(res, allow_origin(req));
-		res.set_content(status_json(), "application/json");
-	});
+	// The documents: behind the key, where the streams are, and never cached (they change every moment).
+	using Document = std::string (StreamServer::*)() const;
+	const std::pair<const char *, Document> documents[] = {{"/status.json", &StreamServer::status_json},
+							       {"/channels.json", &StreamServer::channels_json}};
+	for (const auto &route : documents) {
+		server.Get(route.first,
+			   [this, document = route.second](const httplib::Request &req, httplib::Response &res) {
+				   if (!admit_key(req, res))
+					   return;
+				   res.set_header("Cache-Control", "no-cache");
+				   set_allow_origin(res, allow_origin(req));
+				   res.set_content((this->*document)(), "application/json");
+			   });
+	}
 	server.Get("/[^/]*", [this](const httplib::Request &req, httplib::Response &res) {
 		const WebAsset *asset = assets_.find(req.path);
 		if (!asset) {
@@ -256,10 +272,28 @@ bool StreamServer::authorized(const httplib::Request &req) const
 	return token && keys_equal(config_.access_key, std::string(*token));
 }
 
+const StreamServer::Channel *StreamServer::requested_channel(const httplib::Request &req) const
+{
+	if (!req.has_param("channel"))
+		return &channels_.front();
+	const std::string id = req.get_param_value("channel");
+	for (const Channel &channel : channels_)
+		if (channel.served.id == id)
+			return &channel;
+	return nullptr;
+}
+
 void StreamServer::handle_stream(const httplib::Request &req, httplib::Response &res, ListenerKind kind)
 {
 	if (!admit_key(req, res))
 		return;
+	const Channel *channel = requested_channel(req);
+	if (!channel) {
+		// Before any header of the stream: a player that names a channel gone since gets a plain answer.
+		res.status = 404;
+		res.set_content("No such channel\n", "text/plain");
+		return;
+	}
 	const std::string allowed_origin = allow_origin(req);
 	set_stream_headers(res, kind, allowed_origin);
 	if (req.method == "HEAD")
@@ -285,7 +319,7 @@ void StreamServer::handle_stream(const httplib::Request &req, httplib::Response 
 	}
 	NewListener listener;
 	listener.kind = kind;
-	listener.next_id = hub_->start(last_id).next_id;
+	listener.next_id = channel->served.hub->start(last_id).next_id;
 	listener.preamble = stream_response_head(kind, allowed_origin);
 	if (kind == ListenerKind::Sse)
 		listener.preamble += format_sse_retry(config_.retry_ms) + format_sse_comment("obs-sse-audio");
@@ -295,7 +329,7 @@ void StreamServer::handle_stream(const httplib::Request &req, httplib::Response 
 	connections_total_.fetch_add(1);
 
 	auto shared = std::make_shared<NewListener>(std::move(listener));
-	const bool taken = TakeoverServer::take_over([fanout = fanout_.get(), shared](socket_t sock) {
+	const bool taken = TakeoverServer::take_over([fanout = channel->fanout.get(), shared](socket_t sock) {
 		shared->sock = sock;
 		fanout->add(std::move(*shared));
 	});
@@ -304,6 +338,23 @@ void StreamServer::handle_stream(const httplib::Request &req, httplib::Response 
 		res.status = 500;
 	}
 }
+
+namespace {
+
+// Adds a fan-out's figures to `s`.
+void add_fanout(ServerStats &s, const ListenerFanout &fanout)
+{
+	const FanoutStats f = fanout.stats();
+	s.sse_listeners += f.sse_now;
+	s.mp3_listeners += f.mp3_now;
+	s.listeners_now += f.sse_now + f.mp3_now;
+	s.listeners_left += f.left;
+	s.listeners_timed_out += f.timed_out;
+	s.bytes_sent += f.bytes_sent;
+	s.events_sent += f.events_sent;
+}
+
+} // namespace
 
 ServerStats StreamServer::stats() const
 {
@@ -321,27 +372,68 @@ ServerStats StreamServer::stats() const
 		s.refused_requests = requests_->refused();
 		s.evicted_connections = requests_->evicted();
 	}
-	if (fanout_) {
-		const FanoutStats f = fanout_->stats();
-		s.sse_listeners = f.sse_now;
-		s.mp3_listeners = f.mp3_now;
-		s.listeners_now = f.sse_now + f.mp3_now;
-		s.listeners_left = f.left;
-		s.listeners_timed_out = f.timed_out;
-		s.bytes_sent = f.bytes_sent;
-		s.events_sent = f.events_sent;
-		s.send_delay_ms = fanout_->send_delay_ms();
+	// One channel's summary as it is; several: the worst of each figure, which is what a streamer must see.
+	bool first = true;
+	for (const Channel &channel : channels_) {
+		if (!channel.fanout)
+			continue;
+		add_fanout(s, *channel.fanout);
+		const LatencySummary d = channel.fanout->send_delay_ms();
+		if (first) {
+			s.send_delay_ms = d;
+			first = false;
+			continue;
+		}
+		s.send_delay_ms.count += d.count;
+		s.send_delay_ms.p50 = std::max(s.send_delay_ms.p50, d.p50);
+		s.send_delay_ms.p99 = std::max(s.send_delay_ms.p99, d.p99);
+		s.send_delay_ms.max = std::max(s.send_delay_ms.max, d.max);
 	}
 	return s;
+}
+
+ServerStats StreamServer::channel_stats(size_t index) const
+{
+	ServerStats s;
+	s.running = running_.load();
+	s.started_ms = started_ms_;
+	if (index < channels_.size() && channels_[index].fanout) {
+		add_fanout(s, *channels_[index].fanout);
+		s.send_delay_ms = channels_[index].fanout->send_delay_ms();
+	}
+	return s;
+}
+
+std::string StreamServer::channels_json() const
+{
+	nlohmann::json list = nlohmann::json::array();
+	for (size_t i = 0; i < channels_.size(); i++)
+		list.push_back({{"id", channels_[i].served.id},
+				{"name", channels_[i].served.name},
+				{"listeners", channel_stats(i).listeners_now}});
+	return dump_document({{"channels", std::move(list)}});
 }
 
 std::string StreamServer::status_json() const
 {
 	const ServerStats server = stats();
-	const ChannelStats channel = channel_stats_ ? channel_stats_() : ChannelStats{};
+	std::vector<ChannelStats> figures;
+	for (const Channel &channel : channels_)
+		figures.push_back(channel.served.stats ? channel.served.stats() : ChannelStats{});
+	// The document's top level describes the first channel, as before channels existed; the drops count every
+	// channel's, so that none is lost from sight.
+	const ChannelStats &first = figures.front();
+	uint64_t pcm_dropped = 0;
+	uint64_t encoder_bytes = 0;
+	uint64_t listener_skips = 0;
+	for (const ChannelStats &f : figures) {
+		pcm_dropped += f.frames_dropped;
+		encoder_bytes += f.encoder_skipped_bytes;
+		listener_skips += f.listener_skips;
+	}
 	const int64_t now = wall_clock_ms();
-	nlohmann::json doc = player_status_json({config_.version, config_.title, server.running && !channel.failed, now,
-						 channel.sample_rate, channel.bitrate_kbps, server.listeners_now});
+	nlohmann::json doc = player_status_json({config_.version, config_.title, server.running && !first.failed, now,
+						 first.sample_rate, first.bitrate_kbps, server.listeners_now});
 	doc["uptime_seconds"] = server.running ? double(now - server.started_ms) / 1000.0 : 0.0;
 	doc["listeners"].update(nlohmann::json{{"peak", server.listeners_peak},
 					       {"sse", server.sse_listeners},
@@ -350,16 +442,17 @@ std::string StreamServer::status_json() const
 					       {"max_per_address", config_.max_listeners_per_address},
 					       {"connections_total", server.connections_total},
 					       {"left", server.listeners_left}});
+	const auto &first_hub = channels_.front().served.hub;
 	doc.update(nlohmann::json{
 		{"events",
-		 {{"published", channel.events_published},
+		 {{"published", first.events_published},
 		  {"sent", server.events_sent},
-		  {"last_id", hub_ ? hub_->newest_id() : 0}}},
+		  {"last_id", first_hub ? first_hub->newest_id() : 0}}},
 		{"bytes_sent", server.bytes_sent},
 		{"drops",
-		 {{"pcm_frames", channel.frames_dropped},
-		  {"encoder_bytes", channel.encoder_skipped_bytes},
-		  {"listener_skips", channel.listener_skips},
+		 {{"pcm_frames", pcm_dropped},
+		  {"encoder_bytes", encoder_bytes},
+		  {"listener_skips", listener_skips},
 		  {"listeners_timed_out", server.listeners_timed_out},
 		  {"rejected_full", server.rejected_full},
 		  {"rejected_per_address", server.rejected_per_address},
@@ -368,18 +461,51 @@ std::string StreamServer::status_json() const
 		  {"rejected_host", server.rejected_host},
 		  {"rejected_auth", server.rejected_auth}}},
 		{"audio",
-		 {{"frames_in", channel.frames_in},
-		  {"mp3_frames", channel.mp3_frames},
-		  {"encode_speed", channel.encode_speed}}},
+		 {{"frames_in", first.frames_in},
+		  {"mp3_frames", first.mp3_frames},
+		  {"encode_speed", first.encode_speed}}},
 		{"timing",
-		 {{"callback_ns", to_json(channel.callback_ns)},
-		  {"publish_delay_ms", to_json(channel.publish_delay_ms)},
+		 {{"callback_ns", to_json(first.callback_ns)},
+		  {"publish_delay_ms", to_json(first.publish_delay_ms)},
 		  {"send_delay_ms", to_json(server.send_delay_ms)}}},
 		{"access_key_required", !config_.access_key.empty()},
-		{"error", channel.failed ? nlohmann::json(channel.error) : nlohmann::json(nullptr)},
+		{"error", first.failed ? nlohmann::json(first.error) : nlohmann::json(nullptr)},
 	});
-	if (const auto relay = relay_stats_ ? relay_stats_() : std::nullopt)
+	if (const auto relay = channels_.front().served.relay ? channels_.front().served.relay() : std::nullopt)
 		doc["relay"] = relay_status(*relay);
+
+	nlohmann::json list = nlohmann::json::array();
+	for (size_t i = 0; i < channels_.size(); i++) {
+		const ChannelStats &f = figures[i];
+		const ServerStats listeners = channel_stats(i);
+		const auto &hub = channels_[i].served.hub;
+		nlohmann::json entry = {
+			{"id", channels_[i].served.id},
+			{"name", channels_[i].served.name},
+			{"running", server.running && !f.failed},
+			{"listeners",
+			 {{"now", listeners.listeners_now},
+			  {"sse", listeners.sse_listeners},
+			  {"mp3", listeners.mp3_listeners}}},
+			{"events",
+			 {{"published", f.events_published},
+			  {"sent", listeners.events_sent},
+			  {"last_id", hub ? hub->newest_id() : 0}}},
+			{"bytes_sent", listeners.bytes_sent},
+			{"drops",
+			 {{"pcm_frames", f.frames_dropped},
+			  {"encoder_bytes", f.encoder_skipped_bytes},
+			  {"listener_skips", f.listener_skips},
+			  {"listeners_timed_out", listeners.listeners_timed_out}}},
+			{"audio",
+			 {{"frames_in", f.frames_in}, {"mp3_frames", f.mp3_frames}, {"encode_speed", f.encode_speed}}},
+			{"error", f.failed ? nlohmann::json(f.error) : nlohmann::json(nullptr)},
+		};
+		if (const auto relay = channels_[i].served.relay ? channels_[i].served.relay() : std::nullopt)
+			entry["relay"] = relay_status(*relay);
+		list.push_back(std::move(entry));
+	}
+	doc["per_channel"] = std::move(list);
 	return dump_document(doc);
 }
 

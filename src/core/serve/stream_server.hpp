@@ -72,13 +72,29 @@ using ChannelStatsSource = std::function<ChannelStats()>;
 // Supplies the relay's figures when the channel is also relayed (nothing otherwise); called on /status.json requests.
 using RelayStatsSource = std::function<std::optional<RelayStats>()>;
 
+// One channel the server serves (docs/channels.md): listeners pick it with `?channel=ID`.
+struct ServedChannel {
+	std::string id;   // in URLs: letters, digits, '-' and '_'
+	std::string name; // shown to listeners; empty for the one channel of a stream without a channel list
+	std::shared_ptr<StreamHub> hub;
+	ChannelStatsSource stats;
+	RelayStatsSource relay; // empty: this channel is not relayed
+};
+
+// The id of the one channel served by the single-hub start().
+inline constexpr const char *kSingleChannelId = "main";
+
 // The embedded HTTP server: the player page, the SSE stream, the plain MP3 stream and the status.
 // Requests are parsed and answered by cpp-httplib on a small pool of workers; a stream request, once accepted,
 // leaves its worker and is written by the ListenerFanout thread together with every other listener.
 class StreamServer {
 public:
-	// Binds and starts serving `hub`; it serves until stop() or the destructor. Fails with a message a streamer can
-	// act on (port in use, bad address, player files missing). Nothing is left running on failure.
+	// Binds and starts serving `channels` (at least one; the first is served without `?channel=`); it serves until
+	// stop() or the destructor. Fails with a message a streamer can act on (port in use, bad address, player files
+	// missing). Nothing is left running on failure.
+	static Result<std::unique_ptr<StreamServer>> start(const ServerConfig &config,
+							   std::vector<ServedChannel> channels);
+	// One channel, `hub` (id kSingleChannelId).
 	static Result<std::unique_ptr<StreamServer>> start(const ServerConfig &config, std::shared_ptr<StreamHub> hub,
 							   ChannelStatsSource channel_stats,
 							   RelayStatsSource relay_stats = {});
@@ -93,13 +109,22 @@ public:
 
 	[[nodiscard]] bool running() const { return running_.load(); }
 	[[nodiscard]] int port() const { return config_.port; }
+	// Every channel's listeners together.
 	[[nodiscard]] ServerStats stats() const;
+	// The listener-side figures of channel `index` (in start()'s order): its listeners, bytes and events.
+	[[nodiscard]] ServerStats channel_stats(size_t index) const;
 	// The /status.json document.
 	[[nodiscard]] std::string status_json() const;
+	// The /channels.json document: each channel's id, name and listeners.
+	[[nodiscard]] std::string channels_json() const;
 
 private:
-	StreamServer(const ServerConfig &config, std::shared_ptr<StreamHub> hub, ChannelStatsSource channel_stats,
-		     RelayStatsSource relay_stats, WebAssets assets);
+	struct Channel {
+		ServedChannel served;
+		std::unique_ptr<ListenerFanout> fanout;
+	};
+
+	StreamServer(const ServerConfig &config, std::vector<ServedChannel> channels, WebAssets assets);
 	// Routes and options, set before the first request can arrive (TakeoverServer::start).
 	void configure(TakeoverServer &http);
 	void install_routes(httplib::Server &server);
@@ -107,15 +132,15 @@ private:
 	// Answers 401 (counted) when the request lacks the access key; true when it may go on.
 	bool admit_key(const httplib::Request &req, httplib::Response &res);
 	void handle_stream(const httplib::Request &req, httplib::Response &res, ListenerKind kind);
+	// The channel a request names (`?channel=`), the first without one; null for an id not served.
+	[[nodiscard]] const Channel *requested_channel(const httplib::Request &req) const;
 	// Access-Control-Allow-Origin for this request's Origin under config_.origins; empty: no header.
 	[[nodiscard]] std::string allow_origin(const httplib::Request &req) const;
 
 	const ServerConfig config_;
-	const std::shared_ptr<StreamHub> hub_;
-	const ChannelStatsSource channel_stats_;
-	const RelayStatsSource relay_stats_;
+	// One fan-out per channel: a channel whose encoder failed ends its own listeners only.
+	std::vector<Channel> channels_;
 	const WebAssets assets_;
-	std::unique_ptr<ListenerFanout> fanout_;
 	std::unique_ptr<ListenerAdmission> admission_;
 	std::unique_ptr<TakeoverServer> http_; // only start() and stop() touch the pointer itself
 	// http_'s object, for stats(): set by configure(), before the first request, whereas http_ is set only once

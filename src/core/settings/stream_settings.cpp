@@ -97,6 +97,56 @@ bool is_ip_address(const std::string &text)
 	return inet_pton(AF_INET, text.c_str(), buffer) == 1 || inet_pton(AF_INET6, text.c_str(), buffer) == 1;
 }
 
+bool is_channel_id(const std::string &id)
+{
+	return !id.empty() && id.size() <= ChannelSetting::kMaxIdBytes && std::all_of(id.begin(), id.end(), [](char c) {
+		return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+		       c == '_';
+	});
+}
+
+namespace {
+
+// Why the channel list cannot be used, one problem per reason (field "channels"); empty when it can.
+std::vector<SettingsProblem> channel_problems(const std::vector<ChannelSetting> &channels)
+{
+	std::vector<SettingsProblem> problems;
+	const auto refuse = [&](std::string message) {
+		problems.push_back({"channels", std::move(message)});
+	};
+	if (channels.size() > StreamSettings::kMaxChannels)
+		refuse("At most " + std::to_string(StreamSettings::kMaxChannels) +
+		       " channels, one per OBS track (got " + std::to_string(channels.size()) + ")");
+	for (size_t i = 0; i < channels.size(); i++) {
+		const ChannelSetting &c = channels[i];
+		const std::string which = "Channel " + std::to_string(i + 1);
+		if (!is_channel_id(c.id))
+			refuse(which + ": its id must be 1 to " + std::to_string(ChannelSetting::kMaxIdBytes) +
+			       " letters, digits, '-' or '_' (got \"" + c.id.substr(0, 40) + "\")");
+		for (size_t k = 0; k < i; k++)
+			if (channels[k].id == c.id && is_channel_id(c.id))
+				refuse(which + ": the id \"" + c.id + "\" is already channel " + std::to_string(k + 1) +
+				       "'s");
+		if (c.name.empty() || c.name.size() > ChannelSetting::kMaxNameBytes || !is_display_text(c.name))
+			refuse(which + ": its name must be 1 to " + std::to_string(ChannelSetting::kMaxNameBytes) +
+			       " bytes of UTF-8 text without control characters");
+		if (c.mixer < 0 || c.mixer >= StreamSettings::kMixerTracks)
+			refuse(which + ": its track must be between 1 and " +
+			       std::to_string(StreamSettings::kMixerTracks) + " (got " + std::to_string(c.mixer + 1) +
+			       ")");
+	}
+	return problems;
+}
+
+} // namespace
+
+std::vector<ChannelSetting> served_channels(const StreamSettings &settings)
+{
+	if (!settings.channels.empty())
+		return settings.channels;
+	return {{kDefaultChannelId, "", settings.mixer}};
+}
+
 std::vector<SettingsProblem> validate_settings(const StreamSettings &s)
 {
 	std::vector<SettingsProblem> problems;
@@ -158,6 +208,8 @@ std::vector<SettingsProblem> validate_settings(const StreamSettings &s)
 							  " characters without spaces, a query or a fragment, such as "
 							  "https://radio.example.org/ (got \"" +
 							  s.public_url + "\")"});
+	for (auto &problem : channel_problems(s.channels))
+		problems.push_back(std::move(problem));
 	return problems;
 }
 

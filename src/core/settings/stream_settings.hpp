@@ -3,10 +3,24 @@
 #include "base/result.hpp"
 
 #include <cstdint>
+#include <cstddef>
 #include <string>
 #include <vector>
 
 namespace sse_audio {
+
+// One channel a listener can pick (live interpretation: the floor on one track, a language on each other): an OBS
+// track encoded and served on its own (docs/channels.md).
+struct ChannelSetting {
+	static constexpr size_t kMaxIdBytes = 16;
+	static constexpr size_t kMaxNameBytes = 64;
+
+	std::string id;   // letters, digits, '-' and '_': in URLs (?channel=ID) and relay paths
+	std::string name; // shown to listeners (UTF-8)
+	int mixer = 0;    // 0-based OBS track
+
+	bool operator==(const ChannelSetting &) const = default;
+};
 
 // Everything a streamer can set. Defaults are the contract's (docs/architecture.md).
 struct StreamSettings {
@@ -23,6 +37,7 @@ struct StreamSettings {
 	static constexpr int kMixerTracks = 6;
 	static constexpr size_t kMaxTitleBytes = 200;
 	static constexpr size_t kMaxPublicUrlBytes = 512;
+	static constexpr size_t kMaxChannels = 6; // OBS's tracks
 
 	int port = kDefaultPort;
 	int bitrate_kbps = kDefaultBitrate;
@@ -50,8 +65,19 @@ struct StreamSettings {
 	// (https://radio.example.org/): handed out first, before this computer's own addresses; empty = none.
 	std::string public_url;
 
+	// Several tracks at once, each a channel (at most kMaxChannels); empty = one channel from `mixer`, as before
+	// channels existed. Not in setting_fields(): a list, converted by its own code where settings travel.
+	std::vector<ChannelSetting> channels;
+
 	bool operator==(const StreamSettings &) const = default;
 };
+
+// The id of the one channel of settings without a channel list.
+inline constexpr const char *kDefaultChannelId = "main";
+
+// The channels a stream serves, first = the default one (no `?channel=`): `channels`, or one channel from `mixer`
+// (id kDefaultChannelId, no name) when the list is empty.
+std::vector<ChannelSetting> served_channels(const StreamSettings &settings);
 
 // One refused field and why; `field` is the settings key (`port`, `bitrate`, ...).
 struct SettingsProblem {
@@ -64,6 +90,9 @@ std::vector<SettingsProblem> validate_settings(const StreamSettings &settings);
 
 // All problems joined into one message for a log line or an error dialog; ok when there are none.
 Status check_settings(const StreamSettings &settings);
+
+// A channel id: 1 to ChannelSetting::kMaxIdBytes letters, digits, '-' or '_'.
+bool is_channel_id(const std::string &id);
 
 // True for a numeric IPv4 or IPv6 address (no host names: the server binds, it does not resolve).
 bool is_ip_address(const std::string &text);
