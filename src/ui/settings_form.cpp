@@ -1,5 +1,6 @@
 #include "settings_form.hpp"
 
+#include "channel_editor.hpp"
 #include "status_text.hpp"
 #include "ui_text.hpp"
 
@@ -125,6 +126,18 @@ SettingsForm::SettingsForm(QWidget *parent) : QWidget(parent)
 			section->addRow(label, with_message(widget, f.key));
 		}
 	}
+	auto *channels_heading = new QLabel(ui_text("Settings.Channels"));
+	channels_heading->setStyleSheet(QStringLiteral("font-weight: bold;"));
+	channels_heading->setToolTip(ui_text("Settings.Channels.Tooltip"));
+	advanced->addRow(channels_heading);
+	channels_ = new ChannelEditor;
+	channels_->setToolTip(ui_text("Settings.Channels.Tooltip"));
+	advanced->addRow(with_message(channels_, "channels"));
+	connect(channels_, &ChannelEditor::edited, this, [this] {
+		update_track_field();
+		emit edited();
+	});
+
 	start_with_obs_ = new QCheckBox(ui_text("Settings.StartWithObs"));
 	start_with_obs_->setObjectName(QStringLiteral("start_with_obs"));
 	start_with_obs_->setToolTip(ui_text("Settings.StartWithObs.Tooltip"));
@@ -182,6 +195,8 @@ void SettingsForm::show_settings(const obs::PluginSettings &settings)
 		else
 			field<QLineEdit>(f.key)->setText(QString::fromStdString(s.*f.text));
 	}
+	channels_->set_channels(s.channels);
+	update_track_field();
 	start_with_obs_->setChecked(settings.start_with_obs);
 	shown_ = settings;
 	clear_problems();
@@ -201,6 +216,7 @@ obs::PluginSettings SettingsForm::read() const
 		else
 			s.*f.text = field<QLineEdit>(f.key)->text().trimmed().toStdString();
 	}
+	s.channels = channels_->channels();
 	settings.start_with_obs = start_with_obs_->isChecked();
 	return settings;
 }
@@ -226,6 +242,14 @@ void SettingsForm::clear_problems()
 		message->clear();
 		message->setVisible(false);
 	}
+}
+
+void SettingsForm::update_track_field()
+{
+	auto *track = field<QComboBox>("mixer");
+	const bool by_channel = !channels_->channels().empty();
+	track->setEnabled(!by_channel);
+	track->setToolTip(by_channel ? ui_text("Settings.Mixer.ByChannel") : QString());
 }
 
 void SettingsForm::generate_key()

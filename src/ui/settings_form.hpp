@@ -21,6 +21,8 @@ class QToolButton;
 
 namespace sse_audio::ui {
 
+class ChannelEditor;
+
 class SettingsForm : public QWidget {
 	Q_OBJECT
 
@@ -43,6 +45,8 @@ signals:
 private:
 	QWidget *with_message(QWidget *field, const char *key);
 	void generate_key();
+	// The Track field counts only without a channel list (each channel has its own track).
+	void update_track_field();
 
 	QWidget *make_field(const SettingField &setting);
 	template <typename T>
@@ -52,6 +56,7 @@ private:
 	QToolButton *advanced_;
 	QWidget *advanced_fields_;
 	QCheckBox *start_with_obs_;
+	ChannelEditor *channels_;
 	obs::PluginSettings shown_; // read() starts from these, so settings the form has no field for are kept
 	std::map<std::string, QLabel *> messages_; // settings key → its message line
 };

@@ -75,6 +75,8 @@ QString relay_line(const RelayStats &relay)
 
 QString problem_text(const std::string &field)
 {
+	if (field == "channels")
+		return ui_text("Error.Channels"); // a list, not a row of the settings table
 	for (const SettingField &f : setting_fields()) {
 		if (field == f.key && *f.error)
 			return ui_text(f.error);

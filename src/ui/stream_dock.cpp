@@ -93,6 +93,10 @@ StreamDock::StreamDock(obs::StreamControl &control, AddressSource addresses, QWi
 	figures->addRow(ui_text("Figures.Sent"), sent_);
 	figures->addRow(drops_label, drops_);
 	figures->addRow(ui_text("Figures.Relay"), relay_);
+	channels_label_ = new QLabel(ui_text("Figures.Channels"));
+	channels_ = make_value_label("channel_listeners");
+	channels_->setWordWrap(true);
+	figures->addRow(channels_label_, channels_);
 
 	auto *layout = new QVBoxLayout(this);
 	layout->addLayout(top);
@@ -165,8 +169,31 @@ void StreamDock::refresh()
 		for (QLabel *label : {listeners_, bitrate_, sent_, drops_, relay_})
 			label->setText(ui_text("Figures.None"));
 	}
+	update_channel_figures(f);
 	update_urls();
 	update_buttons();
+}
+
+void StreamDock::update_channel_figures(const obs::StreamFigures &f)
+{
+	const std::vector<ChannelSetting> channels = served_channels(control_.settings().stream);
+	const bool several = channels.size() > 1;
+	channels_label_->setVisible(several);
+	channels_->setVisible(several);
+	if (!several)
+		return;
+	QStringList parts;
+	for (size_t i = 0; i < channels.size(); i++) {
+		const QString name = QString::fromStdString(channels[i].name);
+		const bool known = f.running && i < f.channels.size();
+		if (known && !f.channels[i].error.empty())
+			parts << ui_text("Figures.ChannelFailed").arg(name, QString::fromStdString(f.channels[i].error));
+		else
+			parts << ui_text("Figures.ChannelValue")
+					 .arg(name, known ? QString::number(f.channels[i].listeners_now)
+							  : ui_text("Figures.None"));
+	}
+	channels_->setText(parts.join(QStringLiteral("\n")));
 }
 
 void StreamDock::update_urls()
@@ -174,8 +201,17 @@ void StreamDock::update_urls()
 	const StreamSettings s = control_.settings().stream;
 	QStringList urls;
 	const auto hosts = listener_hosts(s.bind_address, addresses_ ? addresses_() : local_ipv4_addresses());
-	for (const auto &url : listener_urls(s, hosts))
+	const std::vector<std::string> addresses = listener_urls(s, hosts);
+	for (const auto &url : addresses)
 		urls << QString::fromStdString(url);
+	// With channels, the first address again for each channel: a link that opens the player on that language (the
+	// ones above open the player with its picker).
+	if (!s.channels.empty() && !addresses.empty()) {
+		const QString first = QString::fromStdString(addresses.front());
+		for (const ChannelSetting &channel : s.channels)
+			urls << first + (first.contains(QLatin1Char('?')) ? QStringLiteral("&") : QStringLiteral("?")) +
+					QStringLiteral("channel=") + QString::fromStdString(channel.id);
+	}
 	// Bound to loopback behind a reverse proxy, the public address still reaches everyone.
 	const bool local_only = s.public_url.empty() &&
 				(s.bind_address.rfind("127.", 0) == 0 || s.bind_address == "::1");

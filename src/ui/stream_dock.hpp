@@ -44,6 +44,7 @@ private:
 	bool apply_form();
 	void update_buttons();
 	void update_urls();
+	void update_channel_figures(const obs::StreamFigures &figures);
 	// Enables or disables Start/Stop without losing the keyboard focus to the next field for good.
 	void set_start_stop_enabled(bool enabled);
 
@@ -64,6 +65,8 @@ private:
 	QLabel *sent_;
 	QLabel *drops_;
 	QLabel *relay_;
+	QLabel *channels_label_;
+	QLabel *channels_; // listeners per channel, shown with more than one channel
 	QTimer *timer_;
 };
 

@@ -433,6 +433,100 @@ private slots:
 		QVERIFY(note);
 	}
 
+	// Channels: the editor adds, names, routes and removes channels (at most 6), the Track field gives way to them,
+	// a bad list is refused beside the editor, each channel gets its own address, and the figures show listeners per
+	// channel.
+	void channels_are_edited_listed_and_counted()
+	{
+		make_dock();
+		child<QToolButton>("advanced")->setChecked(true);
+		auto *mixer = child<QComboBox>("mixer");
+		QVERIFY(mixer->isEnabled());
+		for (int i = 0; i < 6; i++)
+			click("add_channel");
+		QVERIFY2(!child<QPushButton>("add_channel")->isEnabled(), "OBS has six tracks: no seventh channel");
+		QVERIFY2(!mixer->isEnabled(), "with channels, each channel has its own track");
+		auto ids = dock_->findChildren<QLineEdit *>(QStringLiteral("channel_id"));
+		auto names = dock_->findChildren<QLineEdit *>(QStringLiteral("channel_name"));
+		auto tracks = dock_->findChildren<QComboBox *>(QStringLiteral("channel_track"));
+		QCOMPARE(ids.size(), 6);
+		// New channels take the tracks in turn.
+		for (int i = 0; i < 6; i++)
+			QCOMPARE(tracks[i]->currentData().toInt(), i);
+
+		// Down to three: floor on track 1, English on 2, Chinese on 4.
+		for (int i = 0; i < 3; i++) {
+			QTest::mouseClick(dock_->findChildren<QPushButton *>(QStringLiteral("remove_channel")).last(),
+					  Qt::LeftButton);
+			QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete); // the removed row goes
+		}
+		QVERIFY(child<QPushButton>("add_channel")->isEnabled());
+		ids = dock_->findChildren<QLineEdit *>(QStringLiteral("channel_id"));
+		names = dock_->findChildren<QLineEdit *>(QStringLiteral("channel_name"));
+		tracks = dock_->findChildren<QComboBox *>(QStringLiteral("channel_track"));
+		QCOMPARE(ids.size(), 3);
+		const char *want_ids[] = {"floor", "en", "zh"};
+		const char *want_names[] = {"Floor", "English", "Chinese"};
+		for (int i = 0; i < 3; i++) {
+			ids[i]->clear();
+			QTest::keyClicks(ids[i], QString::fromLatin1(want_ids[i]));
+			names[i]->clear();
+			QTest::keyClicks(names[i], QString::fromLatin1(want_names[i]));
+		}
+		tracks[2]->setCurrentIndex(tracks[2]->findData(3));
+
+		// A bad id is refused beside the editor and nothing is applied.
+		ids[1]->clear();
+		QTest::keyClicks(ids[1], QStringLiteral("e n"));
+		const int applied = control_->applied;
+		click("apply");
+		QCOMPARE(control_->applied, applied);
+		QVERIFY(message("channels")->isVisible());
+		QCOMPARE(message("channels")->text(), text("Error.Channels"));
+		ids[1]->clear();
+		QTest::keyClicks(ids[1], QStringLiteral("en"));
+		click("apply");
+		QVERIFY(!message("channels")->isVisible());
+		const std::vector<sse_audio::ChannelSetting> want = {
+			{"floor", "Floor", 0}, {"en", "English", 1}, {"zh", "Chinese", 3}};
+		QCOMPARE(control_->settings().stream.channels, want);
+
+		// The addresses: the player with its picker, then the first address for each channel.
+		const auto urls = dock_->findChildren<QLineEdit *>(QStringLiteral("url"));
+		QCOMPARE(urls.size(), 5);
+		QCOMPARE(urls[2]->text(), QStringLiteral("http://192.168.1.20:8330/?channel=floor"));
+		QCOMPARE(urls[4]->text(), QStringLiteral("http://192.168.1.20:8330/?channel=zh"));
+
+		// Listeners per channel while live; a channel whose encoder stopped says so.
+		StreamFigures figures;
+		figures.running = true;
+		figures.channels = {{4, ""}, {2, ""}, {0, "LAME failed to encode (error -2)"}};
+		control_->set_figures(figures);
+		dock_->refresh();
+		auto *per_channel = child<QLabel>("channel_listeners");
+		QVERIFY(per_channel->isVisible());
+		QVERIFY2(per_channel->text().contains(text("Figures.ChannelValue").arg("English", "2")),
+			 qPrintable(per_channel->text()));
+		QVERIFY2(per_channel->text().contains(
+				 text("Figures.ChannelFailed").arg("Chinese", "LAME failed to encode (error -2)")),
+			 qPrintable(per_channel->text()));
+
+		// A new dock shows the list in force; removing every channel gives the Track field back.
+		dock_.reset();
+		make_dock();
+		child<QToolButton>("advanced")->setChecked(true);
+		QCOMPARE(dock_->findChildren<QLineEdit *>(QStringLiteral("channel_id")).size(), 3);
+		for (int i = 0; i < 3; i++) {
+			QTest::mouseClick(dock_->findChildren<QPushButton *>(QStringLiteral("remove_channel")).last(),
+					  Qt::LeftButton);
+			QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete); // the removed row goes
+		}
+		QVERIFY(child<QComboBox>("mixer")->isEnabled());
+		click("apply");
+		QVERIFY(control_->settings().stream.channels.empty());
+		QVERIFY(!child<QLabel>("channel_listeners")->isVisible());
+	}
+
 	// The dock names the running version (the CMake project version, as the log and /status.json do), in the
 	// user's language.
 	void about_line_shows_the_project_version_data()
