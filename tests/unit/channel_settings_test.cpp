@@ -71,6 +71,7 @@ TEST(ChannelSettings, RefusesBadIdsNamesAndTracksOneByOne)
 		{{"en", "Track 0", -1}},
 		{{"en", "Track 7", 6}},
 		{{"en", "English", 1}, {"en", "Again", 2}},
+		{{"en-status", "Taken by the relay", 1}},
 	};
 	for (const auto &channels : bad) {
 		const auto problems = channel_problems(channels);

@@ -499,6 +499,10 @@ std::string StreamServer::status_json() const
 			  {"listeners_timed_out", listeners.listeners_timed_out}}},
 			{"audio",
 			 {{"frames_in", f.frames_in}, {"mp3_frames", f.mp3_frames}, {"encode_speed", f.encode_speed}}},
+			{"timing",
+			 {{"callback_ns", to_json(f.callback_ns)},
+			  {"publish_delay_ms", to_json(f.publish_delay_ms)},
+			  {"send_delay_ms", to_json(listeners.send_delay_ms)}}},
 			{"error", f.failed ? nlohmann::json(f.error) : nlohmann::json(nullptr)},
 		};
 		if (const auto relay = channels_[i].served.relay ? channels_[i].served.relay() : std::nullopt)

@@ -123,6 +123,10 @@ std::vector<SettingsProblem> channel_problems(const std::vector<ChannelSetting> 
 		if (!is_channel_id(c.id))
 			refuse(which + ": its id must be 1 to " + std::to_string(ChannelSetting::kMaxIdBytes) +
 			       " letters, digits, '-' or '_' (got \"" + c.id.substr(0, 40) + "\")");
+		// In relay mode a channel's status document goes to <relay_url>/<id>-status: no id may be that name.
+		if (is_channel_id(c.id) && c.id.size() >= 7 && c.id.compare(c.id.size() - 7, 7, "-status") == 0)
+			refuse(which +
+			       ": an id may not end in \"-status\" (the relay's status documents use those names)");
 		for (size_t k = 0; k < i; k++)
 			if (channels[k].id == c.id && is_channel_id(c.id))
 				refuse(which + ": the id \"" + c.id + "\" is already channel " + std::to_string(k + 1) +
