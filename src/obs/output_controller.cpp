@@ -128,8 +128,14 @@ StreamFigures OutputController::figures() const
 	f.listeners_peak = read->server.listeners_peak;
 	f.bitrate_kbps = read->channel.bitrate_kbps;
 	f.bytes_sent = read->server.bytes_sent;
-	f.pcm_frames_dropped = read->channel.frames_dropped;
-	f.listener_skips = read->channel.listener_skips;
+	// Every channel's losses count (the figures above are the first channel's, as before channels existed).
+	for (size_t i = 0; i < read->channels.size(); i++) {
+		const ChannelFigures &channel = read->channels[i];
+		f.pcm_frames_dropped += channel.channel.frames_dropped;
+		f.listener_skips += channel.channel.listener_skips;
+		if (i > 0 && channel.relay)
+			f.later_relays_events_lost += channel.relay->events_lost;
+	}
 	f.listeners_timed_out = read->server.listeners_timed_out;
 	f.rejected_full = read->server.rejected_full;
 	for (const ChannelFigures &channel : read->channels)

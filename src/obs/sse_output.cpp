@@ -277,6 +277,21 @@ void SseOutput::tear_down(const char *how)
 	const StreamStats last = stream_->stop(); // every listener gets the end of its stream
 	const ServerStats &server = last.server;
 	const ChannelStats &channel = last.channel;
+	uint64_t pcm_dropped = 0;
+	uint64_t skips = 0;
+	for (const ChannelFigures &c : last.channels) {
+		pcm_dropped += c.channel.frames_dropped;
+		skips += c.channel.listener_skips;
+		// With several channels, each one's own line: a failed or lossy channel is named.
+		if (last.channels.size() > 1)
+			SSE_LOG(LOG_INFO,
+				"channel %s (%s): %llu events, %llu sent to listeners; %llu PCM frames dropped%s%s",
+				c.setting.id.c_str(), c.setting.name.c_str(),
+				static_cast<unsigned long long>(c.channel.events_published),
+				static_cast<unsigned long long>(c.listeners.events_sent),
+				static_cast<unsigned long long>(c.channel.frames_dropped),
+				c.channel.failed ? "; encoder error: " : "", c.channel.error.c_str());
+	}
 	if (last.relay) {
 		const RelayStats &relay = *last.relay;
 		SSE_LOG(LOG_INFO, "relay %s: %llu events relayed, %llu failed attempts, %llu events lost%s%s", how,
@@ -292,10 +307,8 @@ void SseOutput::tear_down(const char *how)
 		"real time%s%s",
 		how, static_cast<unsigned long long>(channel.events_published),
 		static_cast<unsigned long long>(server.bytes_sent),
-		static_cast<unsigned long long>(server.listeners_peak),
-		static_cast<unsigned long long>(channel.frames_dropped),
-		static_cast<unsigned long long>(channel.listener_skips),
-		static_cast<unsigned long long>(server.listeners_timed_out),
+		static_cast<unsigned long long>(server.listeners_peak), static_cast<unsigned long long>(pcm_dropped),
+		static_cast<unsigned long long>(skips), static_cast<unsigned long long>(server.listeners_timed_out),
 		static_cast<unsigned long long>(channel.callback_ns.p50),
 		static_cast<unsigned long long>(channel.callback_ns.max), channel.encode_speed,
 		channel.failed ? "; encoder error: " : "", channel.error.c_str());

@@ -49,12 +49,14 @@ struct StreamFigures {
 		std::string error;
 	};
 	std::vector<Channel> channels;
+	uint64_t later_relays_events_lost =
+		0; // channels after the first: what their relays lost (`relay` is the first's)
 
 	// Everything that cost a listener audio, as one number for the dock's summary line.
 	[[nodiscard]] uint64_t drops() const
 	{
 		return pcm_frames_dropped + listener_skips + listeners_timed_out + rejected_full +
-		       (relay ? relay->events_lost : 0);
+		       (relay ? relay->events_lost : 0) + later_relays_events_lost;
 	}
 };
 

@@ -501,8 +501,11 @@ private slots:
 		StreamFigures figures;
 		figures.running = true;
 		figures.channels = {{4, ""}, {2, ""}, {0, "LAME failed to encode (error -2)"}};
+		figures.pcm_frames_dropped = 1;       // every channel's, summed by the controller
+		figures.later_relays_events_lost = 2; // what the relays of channels after the first lost
 		control_->set_figures(figures);
 		dock_->refresh();
+		QCOMPARE(child<QLabel>("drops")->text(), QStringLiteral("3"));
 		auto *per_channel = child<QLabel>("channel_listeners");
 		QVERIFY(per_channel->isVisible());
 		QVERIFY2(per_channel->text().contains(text("Figures.ChannelValue").arg("English", "2")),
