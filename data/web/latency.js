@@ -121,6 +121,13 @@ export class RateController {
 		return this.#adaptive;
 	}
 
+	// A fixed target set from outside (the floor under an interpretation follows the chosen channel's delay, see
+	// floor.js): the new target and its floor.
+	retarget(targetMs) {
+		this.#floorMs = targetMs;
+		this.#targetMs = targetMs;
+	}
+
 	// The buffer ran dry: hold more from now on (adaptive only). Returns true when the target changed.
 	onUnderrun() {
 		return this.#raise(UNDERRUN_STEP_MS);

@@ -1,7 +1,10 @@
 // The obs-sse-audio browser player: wires the transport (transport.js), a playback engine (mse-engine.js,
 // pcm-engine.js or element-engine.js), the delay measurement (latency.js), the audio graph and meter
-// (output.js, meter.js) and the page (ui.js), and exposes read-only figures at window.sseAudio.stats.
+// (output.js, meter.js), the channel choice (channels.js) and the page (ui.js), and exposes read-only figures at
+// window.sseAudio.stats.
 
+import { chooseChannel, fetchChannels, withChannel } from './channels.js';
+import { DEFAULT_FLOOR_VOLUME, FloorMix } from './floor.js';
 import { chooseLanguage, format, stringsFor } from './i18n.js';
 import { CaptureTimeline, ClockSync, LOW_DELAY_TARGET_MS, TARGET_BUFFER_MS } from './latency.js';
 import { LinkWatch } from './link-watch.js';
@@ -26,7 +29,13 @@ const FREEZE_GAP_MS = 800;
 // an append now and then ("Failed to push buffer"), and a fresh engine plays on; its plain-MP3 fallback is worse.
 const PATH_ERRORS = 4;
 const PATH_ERROR_WINDOW_MS = 30000;
-const STORAGE = { volume: 'obs-sse-audio.volume', muted: 'obs-sse-audio.muted' };
+const STORAGE = {
+	volume: 'obs-sse-audio.volume',
+	muted: 'obs-sse-audio.muted',
+	channel: 'obs-sse-audio.channel',
+	floorOn: 'obs-sse-audio.floor',
+	floorVolume: 'obs-sse-audio.floorVolume',
+};
 export const PATHS = ['webcodecs', 'webaudio', 'mse', 'managed', 'element'];
 // The paths that decode to PCM and play it in the page's AudioWorklet (pcm-engine.js).
 const PCM_PATHS = ['webcodecs', 'webaudio'];
@@ -118,6 +127,14 @@ class Player {
 	#muted = false;
 	#server = { title: '', bitrateKbps: 0, sampleRate: 0, listeners: null };
 	#askedBufferMs;
+	#channels = []; // [{id, name}] from /channels.json; empty: no choice (one channel, or an older server)
+	#channel = null; // the chosen channel's id; null: none asked for (the server's first)
+	#channelsLoaded; // the first /channels.json answer (choosePath waits for it, so Play starts on the right one)
+	#switchAt = null; // performance.now() of a channel switch whose new channel has not sounded yet
+	#lastSwitchGapMs = null;
+	#floorOn = false; // the listener wants the floor under the chosen channel (floor.js)
+	#floorVolume = DEFAULT_FLOOR_VOLUME;
+	#floor = null; // the FloorMix while it plays
 
 	// askedBufferMs: a fixed buffer target from the page address, or null for the path's adaptive default
 	constructor(view, strings, endpoints, askedBufferMs) {
@@ -142,16 +159,23 @@ class Player {
 		view.onKeys({ toggle: () => this.toggle(), mute: () => this.setMuted(!this.#muted) });
 		this.#audio.addEventListener('pause', () => this.#onElementPaused());
 		view.onKey((key) => this.useKey(key));
+		view.onChannel((id) => this.setChannel(id));
+		this.#floorOn = readStored(STORAGE.floorOn, 'false') === 'true';
+		const floorVolume = Number.parseFloat(readStored(STORAGE.floorVolume, String(DEFAULT_FLOOR_VOLUME)));
+		this.#floorVolume = floorVolume >= 0 && floorVolume <= 1 ? floorVolume : DEFAULT_FLOOR_VOLUME;
+		view.onFloor({ toggle: (on) => this.setFloor(on), volume: (volume) => this.setFloorVolume(volume) });
+		this.#channelsLoaded = this.#loadChannels();
 		this.#startStatus();
 		setInterval(() => this.#showFigures(), FIGURES_INTERVAL_MS);
 		this.#setUpMediaSession();
 	}
 
 	async choosePath(asked) {
-		const { paths, missing } = await playbackPaths(this.#audio, asked);
+		const [{ paths, missing }] = await Promise.all([playbackPaths(this.#audio, asked), this.#channelsLoaded]);
 		this.#paths = paths;
 		this.#path = paths[0] ?? 'none';
 		this.#view.showPath(this.#path);
+		this.#showFloor();
 		if (missing) {
 			this.#view.setNotice('path', format(this.#strings.notice.pathMissing, this.#strings.pathName[missing]));
 		}
@@ -195,6 +219,13 @@ class Player {
 			listeners: this.#server.listeners,
 			volume: this.#volume,
 			muted: this.#muted,
+			channel: this.#channel,
+			// From the last switch of channel to the new channel's first sound out of the engine; null before any, and
+			// while a switch waits for that sound.
+			lastSwitchGapMs: this.#lastSwitchGapMs,
+			// The floor under the chosen channel: whether it plays, its volume, and how far its play head is ahead of
+			// the channel's in capture time (ms; null while unknown).
+			floor: { playing: this.#floor !== null, volume: this.#floorVolume, offsetMs: this.#floor?.offsetMs ?? null },
 		};
 	}
 
@@ -219,6 +250,7 @@ class Player {
 		this.#playing = true;
 		this.#startedAt = performance.now();
 		this.#firstSoundMs = null;
+		this.#switchAt = null; // a switch made while stopped is no gap
 		this.#view.showPlaying(true);
 		this.#view.setNotice('playback', '');
 		this.#clock.reset();
@@ -231,6 +263,7 @@ class Player {
 			this.#startTransport();
 		}
 		this.#watchTimer = setInterval(() => this.#watchSound(), WATCH_INTERVAL_MS);
+		this.#updateFloor();
 		if ('mediaSession' in navigator) {
 			navigator.mediaSession.playbackState = 'playing';
 		}
@@ -257,6 +290,7 @@ class Player {
 		this.#transport?.stop();
 		this.#transport = null;
 		this.#retireEngine();
+		this.#updateFloor();
 		this.#view.setNotice('network', '');
 		this.#meter.detach();
 		this.#view.showPlaying(false);
@@ -281,11 +315,130 @@ class Player {
 		this.#view.setNotice('server', '');
 		this.#status.stop();
 		this.#startStatus();
+		this.#channelsLoaded = this.#loadChannels(); // refused without the key
 		if (this.#playing) {
 			// Runs in the form's submit (the listener's gesture), so the restarted playback is allowed to sound.
 			this.stop();
 			this.start();
 		}
+	}
+
+	// Reads the server's channels and shows the picker when there is a choice. When playback already runs (Play
+	// pressed before the answer came, or after the key was entered) on another channel than the one chosen, it
+	// switches.
+	async #loadChannels() {
+		const endpoints = this.#endpoints;
+		const { channels } = await fetchChannels(endpoints.channels);
+		if (endpoints !== this.#endpoints) {
+			return; // a key came meanwhile: the newer request decides
+		}
+		const fromAddress = new URL(location.href).searchParams.get('channel');
+		const chosen = chooseChannel(channels, fromAddress, readStored(STORAGE.channel, ''));
+		this.#channels = chosen === null ? [] : channels;
+		this.#view.showChannels(this.#channels, chosen);
+		if (chosen !== this.#channel) {
+			this.#channel = chosen;
+			if (this.#playing) {
+				this.#switchChannel();
+			}
+		}
+		this.#updateFloor();
+	}
+
+	// The listener picked a channel: remembered in this browser, and in the page address when it names one (the
+	// address wins over what is remembered, so it must not send a reload back). Playback moves over at once.
+	setChannel(id) {
+		if (id === this.#channel || !this.#channels.some((channel) => channel.id === id)) {
+			return;
+		}
+		this.#channel = id;
+		store(STORAGE.channel, id);
+		try {
+			const address = new URL(location.href);
+			if (address.searchParams.has('channel')) {
+				address.searchParams.set('channel', id);
+				history.replaceState(history.state, '', address.href);
+			}
+		} catch {
+			// the address cannot change; the choice still applies to this page
+		}
+		this.#view.showChannel(id);
+		if (this.#playing) {
+			this.#switchChannel();
+		} else {
+			this.#showFloor();
+		}
+	}
+
+	// Moves playback to the chosen channel without a reload: the old connection closed, a fresh engine and a new
+	// connection to the channel's stream, as an engine restart does (#restartEngine). A fresh engine is the cheap
+	// way to drop what the old one holds: keeping it would play up to a buffer of the old channel first, and its
+	// capture times, rate control and decoder state belong to the old stream. The server starts every connection
+	// with a burst of recent audio, so the new engine fills at once; the gap is the connection and the decode.
+	#switchChannel() {
+		this.#switchAt = performance.now();
+		this.#lastSwitchGapMs = null; // until the new channel sounds
+		this.#transport?.stop();
+		this.#transport = null;
+		this.#retireEngine();
+		// Capture times and the link's pace are per connection; the server's clock is the same.
+		this.#timeline.reset();
+		this.#link.reset();
+		this.#view.setNotice('network', '');
+		this.#lastAudioAt = 0; // the pause between the connections is no network freeze
+		this.#play(this.#startEngine());
+		if (this.#path !== 'element') {
+			this.#startTransport();
+		}
+		this.#status.now();
+		this.#updateFloor(); // the floor's own connection plays on; it follows the new engine's play head
+	}
+
+	setFloor(on) {
+		this.#floorOn = on;
+		store(STORAGE.floorOn, on);
+		this.#updateFloor();
+	}
+
+	setFloorVolume(volume) {
+		this.#floorVolume = Math.min(1, Math.max(0, volume));
+		store(STORAGE.floorVolume, this.#floorVolume);
+		this.#floor?.setVolume(this.#floorVolume);
+		this.#showFloor();
+	}
+
+	// The floor is offered while a channel other than the first is chosen, on the paths that decode in the page
+	// (its mix needs the page's own play head and graph), and plays while it is wanted and the page plays.
+	#floorOffered() {
+		return this.#channels.length > 1 && this.#channel !== null && this.#channel !== this.#channels[0].id &&
+			PCM_PATHS.includes(this.#path) && !this.#exhausted;
+	}
+
+	#updateFloor() {
+		const wanted = this.#playing && this.#floorOn && this.#floorOffered() && this.#routed && this.#output !== null;
+		if (wanted && !this.#floor) {
+			this.#floor = new FloorMix({
+				output: this.#output,
+				decoder: this.#path,
+				url: withChannel(this.#endpoints.stream, this.#channels[0].id),
+				mainCaptureMs: () => this.#engine?.playheadCaptureMs ?? null,
+				startTargetMs: this.#engine?.targetMs ?? LOW_DELAY_TARGET_MS,
+				volume: this.#floorVolume,
+			});
+			this.#floor.start().catch(() => this.#stopFloor());
+		} else if (!wanted && this.#floor) {
+			this.#stopFloor();
+		}
+		this.#showFloor();
+	}
+
+	#stopFloor() {
+		this.#floor?.stop();
+		this.#floor = null;
+	}
+
+	#showFloor() {
+		this.#view.showFloor({ offered: this.#floorOffered(), on: this.#floorOn, volume: this.#floorVolume });
 	}
 
 	#startStatus() {
@@ -341,6 +494,10 @@ class Player {
 		const hooks = {
 			onPlaying: () => {
 				this.#firstSoundMs ??= Math.round(performance.now() - this.#startedAt);
+				if (this.#switchAt !== null) {
+					this.#lastSwitchGapMs = Math.round(performance.now() - this.#switchAt);
+					this.#switchAt = null;
+				}
 			},
 			onUnderrun: () => {
 				// Running dry while the link is down or the stream is stopped is not the player's fault.
@@ -379,7 +536,7 @@ class Player {
 			const targetMs = LOW_DELAY_TARGET_MS + (path === 'webaudio' ? BATCH_MS : 0);
 			this.#engine = new PcmEngine(this.#output, path, hooks, this.#bufferFor(targetMs));
 		} else if (path === 'element') {
-			this.#engine = new ElementEngine(this.#audio, this.#endpoints.mp3, hooks);
+			this.#engine = new ElementEngine(this.#audio, withChannel(this.#endpoints.mp3, this.#channel), hooks);
 		} else {
 			this.#engine = new MseEngine(this.#audio, path, hooks, this.#bufferFor(TARGET_BUFFER_MS));
 		}
@@ -476,6 +633,9 @@ class Player {
 			this.#transport = null;
 		}
 		this.#play(this.#startEngine());
+		// The floor decodes the way the failed path did: it starts again on the new one, if that decodes in the page.
+		this.#stopFloor();
+		this.#updateFloor();
 	}
 
 	// The buffer target: fixed when the page address asks for one, else the path's default, adapting to underruns.
@@ -515,7 +675,7 @@ class Player {
 	}
 
 	#startTransport() {
-		this.#transport = new SseTransport(this.#endpoints.stream, {
+		this.#transport = new SseTransport(withChannel(this.#endpoints.stream, this.#channel), {
 			onAudio: (bytes) => this.#onAudio(bytes),
 			onTiming: (timing, receivedAtMs) => {
 				this.#clock.add(timing.serverMs, receivedAtMs);
@@ -615,11 +775,15 @@ class Player {
 	#onStatus({ status, httpStatus }) {
 		const n = this.#strings.notice;
 		if (status) {
+			// The top level describes the first channel; the chosen one's own figures are in per_channel.
+			const channel = this.#channel && Array.isArray(status.per_channel)
+				? status.per_channel.find((entry) => entry?.id === this.#channel) ?? null
+				: null;
 			this.#server = {
 				title: typeof status.title === 'string' ? status.title : '',
 				bitrateKbps: status.bitrate_kbps,
 				sampleRate: status.sample_rate,
-				listeners: status.listeners?.now ?? null,
+				listeners: (channel ?? status).listeners?.now ?? null,
 			};
 			if (this.#view.title !== (this.#server.title || this.#strings.pageTitle)) {
 				this.#view.showTitle(this.#server.title);
@@ -627,7 +791,7 @@ class Player {
 			}
 			this.#view.showServerFigures(this.#server);
 			this.#view.showKeyForm(false);
-			this.#view.setNotice('server', status.running === false ? n.notRunning : '');
+			this.#view.setNotice('server', (channel ?? status).running === false ? n.notRunning : '');
 			return;
 		}
 		this.#server.listeners = null;

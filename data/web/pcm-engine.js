@@ -82,6 +82,12 @@ export class PcmEngine {
 		return this.#decodeErrors;
 	}
 
+	// Holds `targetMs` from now on (a fixed target: the floor mix keeps its delay on the chosen channel's).
+	setTargetMs(targetMs) {
+		this.#controller.retarget(targetMs);
+		this.#node?.port.postMessage({ type: 'target', targetMs });
+	}
+
 	// The buffer ran low since `sinceMs` because the network froze: take back what that added to the target.
 	onFreeze(sinceMs) {
 		if (this.#controller.forgiveSince(sinceMs)) {

@@ -25,7 +25,13 @@ export function endpointsFor(pageHref, key = new URL(pageHref).searchParams.get(
 		}
 		return url.href;
 	};
-	return { stream: make('stream'), mp3: make('stream.mp3'), status: make('status.json'), keyGiven: key !== '' };
+	return {
+		stream: make('stream'),
+		mp3: make('stream.mp3'),
+		status: make('status.json'),
+		channels: make('channels.json'),
+		keyGiven: key !== '',
+	};
 }
 
 export function decodeBase64(text) {

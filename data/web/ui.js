@@ -21,6 +21,11 @@ export class PlayerView {
 			meter: get('meter'),
 			mute: get('mute'),
 			volume: get('volume'),
+			channelPicker: get('channel-picker'),
+			channel: get('channel'),
+			floorMix: get('floor-mix'),
+			floorOn: get('floor-on'),
+			floorVolume: get('floor-volume'),
 			delay: get('delay'),
 			buffer: get('buffer'),
 			bitrate: get('bitrate'),
@@ -36,6 +41,7 @@ export class PlayerView {
 			node.textContent = strings[node.dataset.text];
 		}
 		this.#el.volume.setAttribute('aria-label', strings.volume);
+		this.#el.floorVolume.setAttribute('aria-label', strings.floorVolume);
 		this.showTitle('');
 	}
 
@@ -89,6 +95,43 @@ export class PlayerView {
 				mute();
 			}
 		});
+	}
+
+	// The channel picker: shown with two channels or more, its options the channels' names in the server's order.
+	showChannels(channels, current) {
+		const select = this.#el.channel;
+		select.replaceChildren(...channels.map(({ id, name }) => {
+			const option = document.createElement('option');
+			option.value = id;
+			option.textContent = name;
+			return option;
+		}));
+		this.#el.channelPicker.hidden = channels.length < 2;
+		this.showChannel(current);
+	}
+
+	showChannel(id) {
+		if (id) {
+			this.#el.channel.value = id;
+		}
+	}
+
+	onChannel(handler) {
+		this.#el.channel.addEventListener('change', () => handler(this.#el.channel.value));
+	}
+
+	// The floor mix's controls: `offered` shows them; the slider only matters (and is enabled) while it is on.
+	showFloor({ offered, on, volume }) {
+		this.#el.floorMix.hidden = !offered;
+		this.#el.floorOn.checked = on;
+		this.#el.floorVolume.disabled = !on;
+		this.#el.floorVolume.value = String(Math.round(volume * 100));
+		this.#el.floorVolume.setAttribute('aria-valuetext', `${Math.round(volume * 100)} %`);
+	}
+
+	onFloor({ toggle, volume }) {
+		this.#el.floorOn.addEventListener('change', () => toggle(this.#el.floorOn.checked));
+		this.#el.floorVolume.addEventListener('input', () => volume(Number(this.#el.floorVolume.value) / 100));
 	}
 
 	showVolume(volume, muted) {

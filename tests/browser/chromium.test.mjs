@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 
 import { CHROMIUM_ARGS } from './lib/browsers.mjs';
+import { checkChannels } from './lib/channel-checks.mjs';
 import { freePort, Host, paths, sleep } from './lib/host.mjs';
 import { checkImpairedNetworks } from './lib/impaired-checks.mjs';
 import * as checks from './lib/player-checks.mjs';
@@ -210,6 +211,7 @@ test('phone layout, dark scheme, Chinese text, keyboard, remembered volume and m
 			play: document.getElementById('toggle-text').textContent,
 			label: document.getElementById('toggle').getAttribute('aria-label'),
 			volumeLabel: document.getElementById('volume').getAttribute('aria-label'),
+			channelLabel: document.querySelector('label[for="channel"]').textContent,
 			overflow: document.documentElement.scrollWidth - window.innerWidth,
 			background: getComputedStyle(document.body).backgroundColor,
 			language: window.sseAudio.language,
@@ -219,6 +221,7 @@ test('phone layout, dark scheme, Chinese text, keyboard, remembered volume and m
 		assert.equal(look.play, '播放');
 		assert.equal(look.label, '播放直播音频');
 		assert.equal(look.volumeLabel, '音量');
+		assert.equal(look.channelLabel, '语言'); // the picker's label (the picker itself shows with two channels or more)
 		assert.ok(look.overflow <= 0, `no sideways scrolling on a phone (${look.overflow} px too wide)`);
 		assert.equal(look.background, 'rgb(18, 20, 23)', 'the dark scheme');
 
@@ -323,6 +326,11 @@ test('the key form speaks Chinese too', TEST, async () => {
 test('through a cut, frozen, jittery and thin network: sound, delay and what the page says', { timeout: 300000 }, async () => {
 	// A browser of its own (audible: the ear listens), a host whose tone carries marks, the impairing proxy.
 	await checkImpairedNetworks('chromium');
+});
+
+test('picks a language channel: heard at once, remembered, the floor underneath, none offered with one channel', { timeout: 240000 }, async () => {
+	// A browser and an ear of their own, a host with three channels of three tones (lib/channel-checks.mjs).
+	await checkChannels('chromium', { engines: ['webcodecs', 'mse', 'element'] });
 });
 
 test('no script errors on the page', () => {

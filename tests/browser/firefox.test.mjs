@@ -9,6 +9,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { closeFirefox, launchFirefox } from './lib/browsers.mjs';
+import { checkChannels } from './lib/channel-checks.mjs';
 import { freePort, Host, paths, sleep } from './lib/host.mjs';
 import { checkImpairedNetworks } from './lib/impaired-checks.mjs';
 import * as checks from './lib/player-checks.mjs';
@@ -111,4 +112,10 @@ test('through a cut, frozen, jittery and thin network: sound, delay and what the
 	await closeFirefox(browser);
 	browser = null;
 	await checkImpairedNetworks('firefox');
+});
+
+test('picks a language channel: heard at once, remembered, the floor underneath, none offered with one channel', { timeout: 240000 }, async () => {
+	// A Firefox and an ear of their own (the suite's Firefox is closed above), a host with three channels of three
+	// tones (lib/channel-checks.mjs).
+	await checkChannels('firefox', { engines: ['webcodecs', 'mse', 'element'] });
 });

@@ -1,7 +1,7 @@
 // The player's decisions that need no browser: whether an MP3 frame codes sound (real LAME frames from ffmpeg), how
 // the rate control plays off a backlog and takes back what a freeze added to its buffer, how decodeAudioData batches
 // are primed and cut, when a path counts as giving no sound, and when a link counts as too slow. What a listener
-// hears of them is checked in the browser suites. Run by CTest (label `player`) or by hand: `node --test player-logic.test.mjs`.
+// hears of them is checked in the browser suites. Also which channel the page asks for (channels.js). Run by CTest (label `player`) or by hand: `node --test player-logic.test.mjs`.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -10,10 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 
+import { chooseChannel, parseChannels, withChannel } from '../../data/web/channels.js';
 import { CATCH_UP_FROM_MS, MAX_CATCH_UP_RATE, MAX_RATE_CHANGE, RateController } from '../../data/web/latency.js';
 import { LinkWatch } from '../../data/web/link-watch.js';
 import { frameCarriesSound, readFrameHeader, splitFrames } from '../../data/web/mp3-frames.js';
 import { NO_SOUND_LIMIT_MS, SoundWatch } from '../../data/web/sound-watch.js';
+import { endpointsFor } from '../../data/web/transport.js';
 import { WebAudioDecoder } from '../../data/web/webaudio-decoder.js';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sse-audio-logic-'));
@@ -243,4 +245,35 @@ test('a thin link is reported after 3 s of arriving more than 0.8 s late; a 2.5 
 		}
 		assert.equal(frozen.check(now, now), false, `not slow at ${now} ms`);
 	}
+});
+
+test('channels: the list as the server gives it, the choice (address, then remembered, then first), the addresses', () => {
+	const channels = parseChannels({ channels: [
+		{ id: 'floor', name: 'Floor', listeners: 0 },
+		{ id: 'en', name: 'English', listeners: 1 },
+		{ id: 'bad id', name: 'Broken' },
+		{ id: 'en', name: 'Twice' },
+		{ id: 'fr', name: '' },
+	] });
+	assert.deepEqual(channels, [{ id: 'floor', name: 'Floor' }, { id: 'en', name: 'English' }, { id: 'fr', name: 'fr' }]);
+	assert.deepEqual(parseChannels(null), []);
+	assert.deepEqual(parseChannels({ channels: 'no' }), []);
+	assert.equal(chooseChannel(channels, null, ''), 'floor');
+	assert.equal(chooseChannel(channels, null, 'en'), 'en');
+	assert.equal(chooseChannel(channels, 'fr', 'en'), 'fr', 'the address wins over what is remembered');
+	assert.equal(chooseChannel(channels, 'gone', 'en'), 'en', 'an id the server lacks is passed over');
+	assert.equal(chooseChannel(channels, null, 'gone'), 'floor');
+	// One channel (or none: an older plugin, a relay): no choice, and no channel asked for.
+	assert.equal(chooseChannel(channels.slice(0, 1), 'floor', 'en'), null);
+	assert.equal(chooseChannel([], 'en', 'en'), null);
+	const endpoints = endpointsFor('http://h:8/sub/?key=k&channel=en');
+	assert.equal(endpoints.channels, 'http://h:8/sub/channels.json?key=k');
+	assert.equal(withChannel(endpoints.stream, 'en'), 'http://h:8/sub/stream?key=k&channel=en');
+	assert.equal(withChannel(endpoints.mp3, null), 'http://h:8/sub/stream.mp3?key=k');
+	// The floor's engine holds the target it is given (floor.js), and no adaptive step moves it.
+	const controller = new RateController(60, { adaptive: false });
+	controller.retarget(180);
+	assert.equal(controller.targetMs, 180);
+	assert.equal(controller.onUnderrun(), false);
+	assert.equal(controller.targetMs, 180);
 });

@@ -75,7 +75,7 @@ TEST(LiveChannels, AddingAndRemovingChannelsWhileLiveRestartsWithTheNewList)
 	// A seventh channel is refused with its reason and the live stream keeps its list.
 	settings.stream.channels.clear();
 	for (int i = 0; i < 7; i++)
-		settings.stream.channels.push_back({"c" + std::to_string(i), "Channel", i % 6});
+		settings.stream.channels.push_back({std::string("c").append(std::to_string(i)), "Channel", i % 6});
 	const auto refused = controller.apply(settings);
 	ASSERT_EQ(refused.size(), 1U);
 	EXPECT_EQ(refused[0].field, "channels");

@@ -50,7 +50,7 @@ TEST(ChannelSettings, RefusesASeventhChannel)
 {
 	std::vector<ChannelSetting> seven;
 	for (int i = 0; i < 7; i++)
-		seven.push_back({"c" + std::to_string(i), "Channel", i % 6});
+		seven.push_back({std::string("c").append(std::to_string(i)), "Channel", i % 6});
 	const auto problems = channel_problems(seven);
 	ASSERT_EQ(problems.size(), 1u);
 	EXPECT_NE(problems[0].find("At most 6 channels"), std::string::npos) << problems[0];

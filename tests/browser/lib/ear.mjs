@@ -6,6 +6,8 @@
 //   const ear = await startEar(pulse.env);
 //   ear.heard({ fromMs, toMs })  → { heardShare, gaps: [{ atMs, ms }], longestGapMs, seconds }
 //   ear.marks({ fromMs, toMs })  → [wall-clock ms of each mark's onset]
+//   ear.tones({ fromMs, toMs, candidates: [440, 660], first: 660 }) → which of these pure tones was heard, and when
+//     `first` was first heard
 //   heardDelays(host.marks, ear.marks(...)) → [ms from each mark entering the output to its being heard]
 //   await ear.stop();
 //
@@ -29,6 +31,9 @@ const GAP_WINDOW = RATE / 400; // 2.5 ms: silences are measured in these
 const MIN_GAP_MS = 30;
 const MARK_WINDOW = RATE / 100; // 10 ms: one Goertzel analysis
 const MARK_HOP = RATE / 400; // 2.5 ms between analyses
+const TONE_WINDOW = RATE / 50; // 20 ms: one analysis of which tone sounds (tones())
+const TONE_HOP = RATE / 200; // 5 ms between them
+const TONE_RUN = 6; // windows in a row: a tone's first run, not a click's spectrum
 const STEADY_MS = 40; // tone before and mark after an onset, so that a gap or a click is no mark
 const now = () => performance.timeOrigin + performance.now();
 
@@ -206,6 +211,46 @@ class Ear {
 			}
 		}
 		return onsets;
+	}
+
+	// Which of the pure tones `candidates` (Hz) was heard between two times, in 20 ms windows every 5 ms (Goertzel,
+	// 50 Hz resolution: tones a few hundred Hz apart stay apart). For each candidate: the share of loud windows
+	// where it was the strongest, and its mean amplitude over the loud windows relative to the strongest
+	// candidate's (dB, 0 for that one). `firstMs`: the wall-clock ms of the start of the first six windows in a
+	// row (30 ms of hops) in which `first` (one of the candidates) was the strongest, or null.
+	tones({ fromMs, toMs, candidates, first = null }) {
+		const { samples, startMs } = this.#slice(fromMs, toMs);
+		const sums = candidates.map(() => 0);
+		const wins = candidates.map(() => 0);
+		let loud = 0;
+		let run = 0;
+		let firstMs = null;
+		for (let at = 0; at + TONE_WINDOW <= samples.length; at += TONE_HOP) {
+			if (rmsDb(samples, at, TONE_WINDOW) <= this.thresholdDb) {
+				run = 0;
+				continue;
+			}
+			loud++;
+			const amplitudes = candidates.map((hz) => amplitudeAt(samples, at, TONE_WINDOW, hz));
+			const strongest = amplitudes.indexOf(Math.max(...amplitudes));
+			wins[strongest]++;
+			amplitudes.forEach((amplitude, i) => {
+				sums[i] += amplitude;
+			});
+			run = candidates[strongest] === first ? run + 1 : 0;
+			if (firstMs === null && run === TONE_RUN) {
+				firstMs = startMs + ((at - (TONE_RUN - 1) * TONE_HOP) * 1000) / RATE;
+			}
+		}
+		const top = Math.max(...sums);
+		return {
+			loudWindows: loud,
+			firstMs,
+			tones: Object.fromEntries(candidates.map((hz, i) => [hz, {
+				share: loud ? Number((wins[i] / loud).toFixed(3)) : 0,
+				relativeDb: top > 0 && sums[i] > 0 ? Number((20 * Math.log10(sums[i] / top)).toFixed(1)) : -Infinity,
+			}])),
+		};
 	}
 
 	// Ends parec (by its process id) and waits for it, bounded.
