@@ -66,7 +66,8 @@ HostProcess *HostTest::start_tone_host(std::vector<std::string> args)
 {
 	bool has_input = false;
 	for (const auto &arg : args)
-		has_input = has_input || arg == "--tone" || arg == "--file" || arg == "--capture" || arg == "--track-tone";
+		has_input = has_input || arg == "--tone" || arg == "--file" || arg == "--capture" ||
+			    arg == "--track-tone";
 	if (!has_input)
 		args.insert(args.begin(), {"--tone", "440"});
 	HostProcess &host = launch(std::move(args));
