@@ -158,7 +158,7 @@ if [ "$built" -ne 0 ]; then
 	echo "build: FAILED" >>"$figures"
 	exit 1
 fi
-# The logs stay in the cached root (its /build), which a CI run does not keep: a failed test's output is printed here.
+# The logs stay inside the root (its /build), out of sight of a CI log: the output of failed tests is printed here.
 failure_output() {
 	grep -qE "[*]{3}(Failed|Timeout|Exception)" "$1" || return 0
 	echo "-- output of the failed tests ($1):"
