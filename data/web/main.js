@@ -442,8 +442,10 @@ class Player {
 	}
 
 	#startStatus() {
-		// A request of a replaced poller may still answer: only the current one's results count.
-		const poller = new StatusPoller(this.#endpoints.status, (result) => {
+		// A request of a replaced poller may still answer: only the current one's results count. The chosen channel
+		// is named: the plugin ignores it (per_channel has every channel), nginx answers with that channel's document.
+		const statusUrl = () => withChannel(this.#endpoints.status, this.#channel);
+		const poller = new StatusPoller(statusUrl, (result) => {
 			if (this.#status === poller) {
 				this.#onStatus(result);
 			}

@@ -207,6 +207,7 @@ export class SseTransport {
 }
 
 // Polls status.json; one request at a time, each with a timeout. Reports {status} or {httpStatus} or {error}.
+// `url` is an address or a function giving it at each poll (the chosen channel may change between polls).
 export class StatusPoller {
 	#url;
 	#onResult;
@@ -246,7 +247,8 @@ export class StatusPoller {
 		clearTimeout(this.#timer);
 		this.#timer = 0;
 		try {
-			const response = await fetch(this.#url, { cache: 'no-store', signal: abort.signal });
+			const url = typeof this.#url === 'function' ? this.#url() : this.#url;
+			const response = await fetch(url, { cache: 'no-store', signal: abort.signal });
 			if (response.ok) {
 				this.#onResult({ status: await response.json() });
 			} else {

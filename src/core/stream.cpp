@@ -35,18 +35,15 @@ ServerConfig server_config_for(const StreamConfig &config)
 	return server;
 }
 
-// Where channel `channel` is published in relay mode: the relay URL itself for a stream without a channel list (as
-// before channels existed), else <relay_url>/<id> (docs/channels.md).
-std::string relay_url_for(const StreamSettings &s, const ChannelSetting &channel)
+// `<relay_url>/<name>`, before a query (nchan's publisher location may carry one): with a channel list, each
+// channel is published to `<relay_url>/<id>` and the list to `<relay_url>/channels.json` (docs/channels.md).
+std::string relay_url_below(const std::string &relay_url, const std::string &name)
 {
-	if (s.channels.empty())
-		return s.relay_url;
-	// Before a query (nchan's publisher location may carry one): the channel is part of the path.
-	const size_t query = s.relay_url.find('?');
-	std::string path = s.relay_url.substr(0, query);
+	const size_t query = relay_url.find('?');
+	std::string path = relay_url.substr(0, query);
 	while (!path.empty() && path.back() == '/')
 		path.pop_back();
-	return path + "/" + channel.id + (query == std::string::npos ? "" : s.relay_url.substr(query));
+	return path + "/" + name + (query == std::string::npos ? "" : relay_url.substr(query));
 }
 
 } // namespace
@@ -76,9 +73,21 @@ Result<std::unique_ptr<Stream>> Stream::start(const StreamConfig &config)
 	// Before the server, so that the server's status can read the relays' figures from its first request. An
 	// unreachable relay is not a start failure (it is retried and shown); only a malformed URL is.
 	if (!s.relay_url.empty()) {
+		// Without a channel list the one channel goes to the relay URL itself, as before channels existed.
+		std::shared_ptr<RelayChannelList> list;
+		if (!s.channels.empty()) {
+			std::vector<RelayChannelList::Channel> entries;
+			for (const ChannelSetting &channel : stream->settings_)
+				entries.push_back({channel.id, channel.name});
+			list = std::make_shared<RelayChannelList>(std::move(entries));
+		}
 		for (size_t i = 0; i < stream->channels_.size(); i++) {
 			RelayConfig relay;
-			relay.url = relay_url_for(s, stream->settings_[i]);
+			relay.url = list ? relay_url_below(s.relay_url, stream->settings_[i].id) : s.relay_url;
+			relay.channel_list = list;
+			relay.channel_index = i;
+			if (list && i == 0)
+				relay.channel_list_url = relay_url_below(s.relay_url, "channels.json");
 			relay.key = s.relay_key;
 			relay.title = server.title;
 			relay.version = config.version;

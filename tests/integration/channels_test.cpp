@@ -7,8 +7,6 @@
 #include "host_test.hpp"
 #include "sse_reader.hpp"
 
-#include <cmath>
-#include <numbers>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -30,28 +28,6 @@ constexpr ChannelTone kChannels[] = {
 	{"en", "English", 2, 660.0},
 	{"fr", "Français", 3, 880.0},
 };
-
-// Amplitude of the `hz` component of `samples` (Goertzel over a Hann window; a full-scale sine gives about 1).
-double tone_level(std::span<const float> samples, int sample_rate, double hz)
-{
-	if (samples.empty())
-		return 0;
-	const double w = 2 * std::numbers::pi * hz / sample_rate;
-	const double coeff = 2 * std::cos(w);
-	double s1 = 0;
-	double s2 = 0;
-	double window_sum = 0;
-	const size_t n = samples.size();
-	for (size_t i = 0; i < n; i++) {
-		const double window = 0.5 - 0.5 * std::cos(2 * std::numbers::pi * double(i) / double(n - 1));
-		window_sum += window;
-		const double s0 = samples[i] * window + coeff * s1 - s2;
-		s2 = s1;
-		s1 = s0;
-	}
-	const double power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
-	return 2 * std::sqrt(std::max(power, 0.0)) / window_sum;
-}
 
 std::vector<std::string> three_channel_host_args()
 {

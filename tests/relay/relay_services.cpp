@@ -197,6 +197,16 @@ std::string NginxNode::error_log_tail() const
 	return tail_of(folder_ / "error.log", 20) + tail_of(folder_ / "output.log", 10);
 }
 
+bool NginxNode::worker_crashed() const
+{
+	std::ifstream log(folder_ / "error.log");
+	std::string line;
+	while (std::getline(log, line))
+		if (line.find("exited on signal") != std::string::npos)
+			return true;
+	return false;
+}
+
 bool NginxNode::start(std::string &error)
 {
 	std::filesystem::create_directories(folder_);
@@ -207,7 +217,8 @@ bool NginxNode::start(std::string &error)
 					"WORKER_CONNECTIONS=1024",
 					"NOFILE=4096",
 					"ACCESS_LOG=off",
-					"REDIS_URL=" + options_.redis_url};
+					"REDIS_URL=" + options_.redis_url,
+					"DEFAULT_CHANNEL=" + options_.default_channel};
 	const int rendered = run_to_end({"bash", SSE_AUDIO_TEST_RENDER, options_.kind, folder_.string()}, env,
 					folder_ / "render.log");
 	if (rendered != 0) {

@@ -51,6 +51,7 @@ struct NginxOptions {
 	std::string publisher_key;
 	std::string redis_url;                     // redis template only
 	std::string publisher_allow = "127.0.0.1"; // the only address that may publish
+	std::string default_channel{};             // render.sh's DEFAULT_CHANNEL
 };
 
 // nginx rendered from deploy/nginx into `folder`, started with `-g "daemon off;"` and waited for.
@@ -63,6 +64,8 @@ public:
 	[[nodiscard]] int port() const { return options_.port; }
 	[[nodiscard]] std::string publish_url() const;
 	[[nodiscard]] std::string error_log_tail() const;
+	// Whether a worker process died (nginx's master logs "exited on signal" and starts another).
+	[[nodiscard]] bool worker_crashed() const;
 
 private:
 	std::filesystem::path folder_;

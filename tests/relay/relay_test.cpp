@@ -141,12 +141,24 @@ protected:
 		}
 		return redis_.get();
 	}
+	// nginx refuses a channel nothing was published to yet (403, deploy/nginx: nchan_subscribe_existing_channels_only),
+	// as the player finds when it comes before OBS starts: like the player, try again, here for up to 8 s.
 	static std::unique_ptr<SseClient> listen(int port, const Headers &headers = kEventSource,
 						 std::string_view target = "/stream")
 	{
 		std::string error;
-		auto client = SseClient::open(port, target, headers, 5s, &error);
+		std::unique_ptr<SseClient> client;
+		const auto deadline = Clock::now() + 8s;
+		for (int attempt = 0; attempt < 80; attempt++) {
+			client = SseClient::open(port, target, headers, 5s, &error);
+			if (!client || client->head().status != 403 || Clock::now() >= deadline)
+				break;
+			pause_for(100ms);
+		}
 		EXPECT_TRUE(client) << "GET " << target << " on port " << port << ": " << error;
+		if (client) {
+			EXPECT_EQ(client->head().status, 200) << "GET " << target << " on port " << port;
+		}
 		return client;
 	}
 
@@ -226,9 +238,12 @@ TEST_F(RelayTest, APublisherFromAnotherAddressIsRefused)
 	HostProcess *host = start_tone_host({"--relay-url", nginx->publish_url()});
 	ASSERT_NE(host, nullptr);
 	pause_for(1500ms);
-	auto relayed = listen(nginx->port());
-	ASSERT_TRUE(relayed);
-	relayed->read_until(Clock::now() + 1500ms);
+	// Nothing reached nginx, so it has no such channel: a listener is refused at once (nchan's 403) and hears nothing.
+	std::string error;
+	auto relayed = SseClient::open(nginx->port(), "/stream", kEventSource, 5s, &error);
+	ASSERT_TRUE(relayed) << error;
+	EXPECT_EQ(relayed->head().status, 403) << "nginx must refuse a publisher from elsewhere";
+	relayed->read_until(Clock::now() + 500ms);
 	EXPECT_EQ(received(relayed->parser()).audio_events, 0u) << "nginx must refuse a publisher from elsewhere";
 	host->send("quit");
 	ASSERT_TRUE(host->wait_exit(kCommandTimeout));
@@ -242,9 +257,12 @@ TEST_F(RelayTest, APublisherWithTheWrongKeyIsRefused)
 	HostProcess *host = start_tone_host({"--relay-url", nginx->publish_url(), "--relay-key", "wrong-key"});
 	ASSERT_NE(host, nullptr);
 	pause_for(1500ms);
-	auto relayed = listen(nginx->port());
-	ASSERT_TRUE(relayed);
-	relayed->read_until(Clock::now() + 1500ms);
+	// Nothing reached nginx, so it has no such channel: a listener is refused at once (nchan's 403) and hears nothing.
+	std::string error;
+	auto relayed = SseClient::open(nginx->port(), "/stream", kEventSource, 5s, &error);
+	ASSERT_TRUE(relayed) << error;
+	EXPECT_EQ(relayed->head().status, 403) << "nginx must refuse a publisher with a wrong key";
+	relayed->read_until(Clock::now() + 500ms);
 	EXPECT_EQ(received(relayed->parser()).audio_events, 0u) << "nginx must refuse a publisher with a wrong key";
 	host->send("quit");
 	ASSERT_TRUE(host->wait_exit(kCommandTimeout));
@@ -327,6 +345,32 @@ TEST_F(RelayTest, RelayOnlyModeOpensNoPortAndEndsWithTheStoppedEvent)
 	EXPECT_EQ(status->value("running", true), false) << "the relay's last status says the stream stopped";
 }
 
+// nchan 1.3.6 kills its worker (spool.c:479) when two subscribers asking for earlier messages wait on a channel
+// that holds none and a message arrives: with the templates before this test, two listeners who came before OBS
+// started took nginx's worker, and every listener on it, down at the first publish. deploy/nginx now refuses them
+// until the channel exists, and the player (here: listen()) tries again.
+TEST_F(RelayTest, ListenersWhoComeBeforeObsStartsDoNotBringNginxDown)
+{
+	NginxNode *nginx = start_nginx({"single", 0, "", ""});
+	ASSERT_NE(nginx, nullptr);
+	std::string error;
+	std::vector<std::unique_ptr<SseClient>> early;
+	for (int i = 0; i < 2; i++) {
+		early.push_back(SseClient::open(nginx->port(), "/stream", kEventSource, 5s, &error));
+		ASSERT_TRUE(early.back()) << error;
+		EXPECT_EQ(early.back()->head().status, 403)
+			<< "a stream nothing was published to yet is refused at once";
+	}
+	HostProcess *host = start_tone_host({"--relay-url", nginx->publish_url()});
+	ASSERT_NE(host, nullptr);
+	auto first = listen(nginx->port());
+	auto second = listen(nginx->port());
+	ASSERT_TRUE(first && second);
+	EXPECT_TRUE(first->read_events(50, Clock::now() + 5s, "audio"));
+	EXPECT_TRUE(second->read_events(50, Clock::now() + 5s, "audio"));
+	EXPECT_FALSE(nginx->worker_crashed()) << nginx->error_log_tail();
+}
+
 TEST_F(RelayTest, AnUnreachableRelayIsRetriedUntilNginxComesUp)
 {
 	const int port = pick_free_port();
@@ -395,6 +439,89 @@ TEST_F(RelayTest, TwoNodesSharingRedisServeTheSameStream)
 	EXPECT_NEAR(tone.hz, 440.0, 3.0);
 	std::ostringstream figures;
 	figures << "redis: node B got " << from_b.audio_events << " audio events published on node A";
+	report(figures.str());
+}
+
+// Channels in relay mode (docs/channels.md): each channel is published to <relay_url>/<id>, the list beside them,
+// and nginx serves each by its id, a request without one by DEFAULT_CHANNEL, and the list and each channel's status
+// for the player.
+TEST_F(RelayTest, NginxServesEachChannelByItsIdAndTheChannelList)
+{
+	NginxOptions options{"single", 0, "relay-key-2", ""};
+	options.default_channel = "floor";
+	NginxNode *nginx = start_nginx(options);
+	ASSERT_NE(nginx, nullptr);
+	HostProcess &host = launch({"--track-tone", "1:440", "--track-tone", "2:660", "--channel", "floor:1:Floor",
+				    "--channel", "en:2:English", "--relay-url", nginx->publish_url(), "--relay-key",
+				    "relay-key-2", "--no-serve"});
+	ASSERT_TRUE(ready(host));
+
+	auto floor = listen(nginx->port(), kEventSource, "/stream?channel=floor");
+	auto english = listen(nginx->port(), kEventSource, "/stream?channel=en");
+	auto plain = listen(nginx->port(), kEventSource, "/stream");
+	ASSERT_TRUE(floor && english && plain);
+	// 150 events: 3.6 s of sound each (the burst and a few seconds live); the three read one after the other.
+	for (SseClient *client : {floor.get(), english.get(), plain.get()})
+		EXPECT_TRUE(client->read_events(150, Clock::now() + 8s, "audio"))
+			<< "nginx ended a channel's stream early";
+
+	struct Heard {
+		const char *what;
+		SseClient *client;
+		double hz;
+		double other_hz;
+	};
+	std::ostringstream figures;
+	figures << "relay channels:";
+	for (const Heard &h :
+	     {Heard{"?channel=floor", floor.get(), 440, 660}, Heard{"?channel=en", english.get(), 660, 440},
+	      Heard{"no channel (DEFAULT_CHANNEL floor)", plain.get(), 440, 660}}) {
+		const Received got = received(h.client->parser());
+		EXPECT_TRUE(got.problems.empty()) << h.what << ": " << got.problems.front();
+		EXPECT_GE(got.audio_events, 150u) << h.what;
+		Mp3Decoder decoder;
+		ASSERT_GE(decoder.feed(got.audio), 0) << h.what << ": " << decoder.error();
+		const auto tail = decoded_tail(decoder, 2.0);
+		const double own = tone_level(tail, 48000, h.hz);
+		EXPECT_GT(own, 0.05) << h.what << ": its " << h.hz << " Hz is not there";
+		EXPECT_NEAR(dominant_frequency(tail, 48000), h.hz, 3.0) << h.what;
+		EXPECT_LT(tone_level(tail, 48000, h.other_hz), own / 100)
+			<< h.what << ": the other channel's " << h.other_hz << " Hz is heard";
+		figures << " " << h.what << " " << got.audio_events << " events at " << dominant_frequency(tail, 48000)
+			<< " Hz;";
+	}
+
+	// The list, with each channel's listeners as nchan counted them (the list goes out every 2 s).
+	std::string error;
+	nlohmann::json list;
+	for (int i = 0; i < 50; i++) {
+		const auto answer = http_get(nginx->port(), "/channels.json", 5s, &error);
+		ASSERT_TRUE(answer) << error;
+		list = nlohmann::json::parse(answer->body, nullptr, false);
+		if (list.is_object() && list["channels"].is_array() && list["channels"].size() == 2 &&
+		    list["channels"][1].value("listeners", 0) >= 1)
+			break;
+		pause_for(100ms);
+	}
+	ASSERT_TRUE(list.is_object() && list["channels"].is_array() && list["channels"].size() == 2) << list.dump();
+	EXPECT_EQ(list["channels"][0].value("id", ""), "floor");
+	EXPECT_EQ(list["channels"][0].value("name", ""), "Floor");
+	EXPECT_EQ(list["channels"][1].value("id", ""), "en");
+	EXPECT_EQ(list["channels"][1].value("name", ""), "English");
+	EXPECT_GE(list["channels"][1].value("listeners", 0), 1) << list.dump();
+
+	// Each channel's status document, for the player's figures.
+	const auto status = http_get(nginx->port(), "/status.json?channel=en", 5s, &error);
+	ASSERT_TRUE(status) << error;
+	const auto doc = nlohmann::json::parse(status->body, nullptr, false);
+	ASSERT_TRUE(doc.is_object()) << status->body;
+	EXPECT_EQ(doc.value("running", false), true);
+	EXPECT_GE(doc["listeners"].value("now", 0), 1) << status->body;
+
+	// A ?channel= that cannot be an id is refused, as the plugin refuses one it does not have.
+	const auto bad = http_get(nginx->port(), "/stream?channel=no.such", 5s, &error);
+	ASSERT_TRUE(bad) << error;
+	EXPECT_EQ(bad->head.status, 404);
 	report(figures.str());
 }
 

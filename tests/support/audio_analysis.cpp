@@ -1,5 +1,6 @@
 #include "audio_analysis.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -70,6 +71,27 @@ double zero_crossing_frequency(std::span<const float> samples, int sample_rate)
 	if (crossings < 2 || last <= first)
 		return 0;
 	return static_cast<double>(crossings - 1) * sample_rate / (last - first);
+}
+
+double tone_level(std::span<const float> samples, int sample_rate, double hz)
+{
+	if (samples.empty())
+		return 0;
+	const double w = 2 * std::numbers::pi * hz / sample_rate;
+	const double coeff = 2 * std::cos(w);
+	double s1 = 0;
+	double s2 = 0;
+	double window_sum = 0;
+	const size_t n = samples.size();
+	for (size_t i = 0; i < n; i++) {
+		const double window = 0.5 - 0.5 * std::cos(2 * std::numbers::pi * double(i) / double(n - 1));
+		window_sum += window;
+		const double s0 = samples[i] * window + coeff * s1 - s2;
+		s2 = s1;
+		s1 = s0;
+	}
+	const double power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
+	return 2 * std::sqrt(std::max(power, 0.0)) / window_sum;
 }
 
 double rms(std::span<const float> samples)

@@ -19,6 +19,9 @@ double zero_crossing_frequency(std::span<const float> samples, int sample_rate);
 
 double rms(std::span<const float> samples);
 
+// Amplitude of the `hz` component of `samples` (Goertzel over a Hann window; a full-scale sine gives about 1).
+double tone_level(std::span<const float> samples, int sample_rate, double hz);
+
 // Decoded PCM frames that became available at a moment (one SSE event, or one read of /stream.mp3).
 struct TimedFrames {
 	Clock::time_point arrived;

@@ -438,6 +438,25 @@ TEST(RelayPublisher, EachChannelIsPublishedToItsOwnLocation)
 		<< " audio messages (a message may carry several events)";
 	EXPECT_TRUE(wait_until([&] { return !nchan.published("/pub/obs/en-status").empty(); }));
 	EXPECT_TRUE(nchan.published("/pub/obs").empty()) << "nothing goes to the bare location once there are channels";
+	// The list for nginx's /channels.json, from the first channel's relay, with each channel's listeners as nchan
+	// counted them (the fake answers 7); it goes out with the status documents, every 2 s.
+	const auto list_counted = [&] {
+		const auto lists = nchan.published("/pub/obs/channels.json");
+		if (lists.empty())
+			return false;
+		const auto doc = nlohmann::json::parse(lists.back().body, nullptr, false);
+		return doc.is_object() && doc["channels"].is_array() && doc["channels"].size() == 2 &&
+		       doc["channels"][0].value("listeners", 0) == 7 && doc["channels"][1].value("listeners", 0) == 7;
+	};
+	EXPECT_TRUE(wait_until(list_counted, std::chrono::seconds(6)));
+	const auto lists = nchan.published("/pub/obs/channels.json");
+	ASSERT_FALSE(lists.empty());
+	const auto list = nlohmann::json::parse(lists.back().body);
+	EXPECT_EQ(list["channels"][0].value("id", ""), "floor");
+	EXPECT_EQ(list["channels"][0].value("name", ""), "Floor");
+	EXPECT_EQ(list["channels"][1].value("id", ""), "en");
+	EXPECT_EQ(list["channels"][1].value("name", ""), "English");
+	EXPECT_TRUE(nchan.published("/pub/obs/en/channels.json").empty()) << "only the first channel's relay sends it";
 	const StreamStats last = (*started)->stop();
 	ASSERT_EQ(last.channels.size(), 2U);
 	ASSERT_TRUE(last.channels[1].relay.has_value());

@@ -40,7 +40,15 @@ Result<std::unique_ptr<RelayPublisher>> RelayPublisher::start(const RelayConfig 
 		return url.failure();
 	if (!hub)
 		return Error{"The relay has no stream to publish"};
+	std::string channel_list_path;
+	if (!config.channel_list_url.empty()) {
+		auto list_url = parse_relay_url(config.channel_list_url);
+		if (!list_url)
+			return list_url.failure();
+		channel_list_path = list_url->path;
+	}
 	std::unique_ptr<RelayPublisher> relay(new RelayPublisher(config, std::move(*url), std::move(hub)));
+	relay->channel_list_path_ = std::move(channel_list_path);
 	relay->thread_ = std::thread([raw = relay.get()] { raw->run(); });
 	return relay;
 }
@@ -196,8 +204,11 @@ bool RelayPublisher::post(const std::string &path, const std::string &event, con
 	stats_.state = RelayStats::State::Connected;
 	stats_.retry_in_ms = 0;
 	if (path == url_.path && figures.is_object() && figures.contains("subscribers") &&
-	    figures["subscribers"].is_number_unsigned())
+	    figures["subscribers"].is_number_unsigned()) {
 		stats_.subscribers = figures["subscribers"].get<uint64_t>();
+		if (config_.channel_list)
+			config_.channel_list->set_listeners(config_.channel_index, stats_.subscribers);
+	}
 	return true;
 }
 
@@ -214,6 +225,8 @@ void RelayPublisher::publish_status(bool running)
 	doc["relay"] = true;
 	// Best effort: a failure is counted and shown like any other, and the next document is due soon anyway.
 	post(status_path_, {}, dump_document(doc), "application/json");
+	if (!channel_list_path_.empty() && config_.channel_list)
+		post(channel_list_path_, {}, config_.channel_list->document(), "application/json");
 }
 
 void RelayPublisher::record_failure(Error error)

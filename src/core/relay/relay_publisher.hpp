@@ -1,6 +1,7 @@
 #pragma once
 
 #include "base/latency_histogram.hpp"
+#include "relay/relay_channel_list.hpp"
 #include "relay/relay_messages.hpp"
 #include "relay/relay_stats.hpp"
 #include "relay/relay_url.hpp"
@@ -42,6 +43,13 @@ struct RelayConfig {
 	std::string version;
 	int sample_rate = 0;
 	int bitrate_kbps = 0;
+
+	// With a channel list (docs/channels.md): this relay's place in the list, where it reports nchan's count of its
+	// listeners. The relay given `channel_list_url` (the first channel's) also publishes the list there, with its
+	// status document.
+	std::shared_ptr<RelayChannelList> channel_list;
+	size_t channel_index = 0;
+	std::string channel_list_url; // empty: this relay does not publish the list
 };
 
 // Publishes every event of a hub to an nchan publisher location, over one kept-alive HTTP connection, on its own
@@ -77,6 +85,7 @@ private:
 	RelayConfig config_;
 	RelayUrl url_;
 	std::string status_path_;
+	std::string channel_list_path_; // on the relay's host; empty: none
 	std::shared_ptr<StreamHub> hub_;
 	std::unique_ptr<httplib::Client> client_;
 	std::thread thread_;

@@ -18,6 +18,14 @@ nlohmann::json player_status_json(const PlayerStatus &status)
 	};
 }
 
+std::string channel_list_document(const std::vector<ChannelListEntry> &channels)
+{
+	nlohmann::json list = nlohmann::json::array();
+	for (const ChannelListEntry &channel : channels)
+		list.push_back({{"id", channel.id}, {"name", channel.name}, {"listeners", channel.listeners}});
+	return dump_document({{"channels", std::move(list)}});
+}
+
 std::string dump_document(const nlohmann::json &doc)
 {
 	return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace sse_audio {
 
@@ -22,6 +23,17 @@ struct PlayerStatus {
 
 // {version, title, running, server_time_ms, sample_rate, bitrate_kbps, channels, listeners: {now}}
 nlohmann::json player_status_json(const PlayerStatus &status);
+
+// One entry of /channels.json.
+struct ChannelListEntry {
+	std::string id;
+	std::string name;
+	uint64_t listeners = 0;
+};
+
+// {channels: [{id, name, listeners}]}: the plugin's own /channels.json and, in relay mode, the copy the first
+// channel's relay publishes for nginx to serve (docs/channels.md).
+std::string channel_list_document(const std::vector<ChannelListEntry> &channels);
 
 // A document as the server sends it: compact, and a string with bad UTF-8 replaced rather than thrown on
 // (settings validation refuses it for the title; nothing else a user types reaches a document).

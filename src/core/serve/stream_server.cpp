@@ -406,12 +406,10 @@ ServerStats StreamServer::channel_stats(size_t index) const
 
 std::string StreamServer::channels_json() const
 {
-	nlohmann::json list = nlohmann::json::array();
+	std::vector<ChannelListEntry> list;
 	for (size_t i = 0; i < channels_.size(); i++)
-		list.push_back({{"id", channels_[i].served.id},
-				{"name", channels_[i].served.name},
-				{"listeners", channel_stats(i).listeners_now}});
-	return dump_document({{"channels", std::move(list)}});
+		list.push_back({channels_[i].served.id, channels_[i].served.name, channel_stats(i).listeners_now});
+	return channel_list_document(list);
 }
 
 std::string StreamServer::status_json() const
