@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
+import { checkChannels } from './lib/channel-checks.mjs';
 import { startEar } from './lib/ear.mjs';
 import { listening, readGaps, resetGaps } from './lib/gap-meter.mjs';
 import { freePort, Host, paths, sleep } from './lib/host.mjs';
@@ -257,6 +258,12 @@ test('through Media Source (?engine=mse): plays, or says why it left and plays o
 test('through a cut, frozen, jittery and thin network: sound, delay and what the page says', { timeout: 300000 }, async () => {
 	// A browser of its own (audible: the ear listens), a host whose tone carries marks, the impairing proxy.
 	await checkImpairedNetworks('webkit', { delayMustMatch: false });
+});
+
+test('picks a language channel on Web Audio: heard at once, remembered, the floor underneath', { timeout: 240000 }, async () => {
+	// Safari's engine, on its Web Audio path (the one an iPhone without WebCodecs audio takes): a MiniBrowser and an
+	// ear of their own, a host with three channels of three tones (lib/channel-checks.mjs).
+	await checkChannels('webkit', { engines: ['webaudio'] });
 });
 
 test('no script errors on the page', () => {
