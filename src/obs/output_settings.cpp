@@ -22,14 +22,42 @@ int int_of(obs_data_t *data, const char *key)
 	return value < INT32_MIN || value > INT32_MAX ? -1 : static_cast<int>(value);
 }
 
-// `channels`: [{ "id": "en", "name": "English", "mixer": 1 }, ...] (docs/channels.md).
-std::vector<ChannelSetting> channels_from_data(obs_data_t *data)
+// Whether `key` of `item` holds a value of `type` (a number for OBS_DATA_NUMBER: libobs keeps JSON's integers
+// and reals apart, and a track is an integer).
+bool holds(obs_data_t *item, const char *key, obs_data_type type)
+{
+	obs_data_item_t *value = obs_data_item_byname(item, key);
+	if (!value)
+		return false;
+	const bool same = obs_data_item_gettype(value) == type &&
+			  (type != OBS_DATA_NUMBER || obs_data_item_numtype(value) == OBS_DATA_NUM_INT);
+	obs_data_item_release(&value);
+	return same;
+}
+
+// `channels`: [{ "id": "en", "name": "English", "mixer": 1 }, ...] (docs/channels.md). What cannot be read as such
+// goes into `malformed` (validation refuses it) rather than becoming a default: a track read from a string would
+// be track 1. (libobs itself drops entries that are not objects when it parses JSON: those cannot be seen here.)
+std::vector<ChannelSetting> channels_from_data(obs_data_t *data, std::string &malformed)
 {
 	std::vector<ChannelSetting> channels;
+	obs_data_item_t *value = obs_data_item_byname(data, kChannelsKey);
+	const bool present = value != nullptr;
+	const bool listed = present && obs_data_item_gettype(value) == OBS_DATA_ARRAY;
+	obs_data_item_release(&value);
+	if (present && !listed) {
+		malformed = "channels must be a list of {\"id\", \"name\", \"mixer\"}";
+		return channels;
+	}
 	const OBSDataArrayAutoRelease list = obs_data_get_array(data, kChannelsKey);
 	const size_t count = list ? obs_data_array_count(list) : 0;
 	for (size_t i = 0; i < count; i++) {
 		const OBSDataAutoRelease item = obs_data_array_item(list, i);
+		if (malformed.empty() &&
+		    (!holds(item, "id", OBS_DATA_STRING) || !holds(item, "name", OBS_DATA_STRING) ||
+		     !holds(item, "mixer", OBS_DATA_NUMBER)))
+			malformed = "Channel " + std::to_string(i + 1) +
+				    ": id and name must be text and mixer a whole number (the OBS track from 0)";
 		channels.push_back(
 			{obs_data_get_string(item, "id"), obs_data_get_string(item, "name"), int_of(item, "mixer")});
 	}
@@ -77,7 +105,7 @@ StreamSettings settings_from_data(obs_data_t *data)
 			s.*f.on = obs_data_get_bool(data, f.key);
 		}
 	}
-	s.channels = channels_from_data(data);
+	s.channels = channels_from_data(data, s.channels_malformed);
 	return s;
 }
 

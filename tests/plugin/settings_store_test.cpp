@@ -177,6 +177,39 @@ TEST_F(SettingsFile, AFileWithoutChannelsIsOneChannelAndBadChannelsAreReported)
 	EXPECT_FALSE(check_settings(s.stream));
 }
 
+// A hand-edited file whose `channels` is not a list of channels is refused, never read as "no channels" (which
+// would stream track `mixer` alone) or as track 1.
+TEST_F(SettingsFile, ChannelsThatAreNotAListOfChannelsAreRefused)
+{
+	const struct {
+		const char *json;
+		const char *why;
+	} cases[] = {
+		{R"({"channels": "en"})", "channels must be a list"},
+		{R"({"channels": {"id": "en", "name": "English", "mixer": 1}})", "channels must be a list"},
+		{R"({"channels": [{"id": "en", "name": "English", "mixer": "1"}]})",
+		 "Channel 1: id and name must be text"},
+		{R"({"channels": [{"id": "en", "name": "English", "mixer": 1.5}]})",
+		 "Channel 1: id and name must be text"},
+		{R"({"channels": [{"id": "en", "name": "English", "mixer": 1}, {"id": "fr", "name": "Fr"}]})",
+		 "Channel 2: id and name must be text"},
+		{R"({"channels": [{"id": 7, "name": "Seven", "mixer": 1}]})", "Channel 1: id and name must be text"},
+	};
+	for (const auto &c : cases) {
+		write(c.json);
+		std::vector<SettingsProblem> refused;
+		const PluginSettings s = load_plugin_settings(path_, &refused);
+		ASSERT_FALSE(refused.empty()) << c.json;
+		EXPECT_EQ(refused[0].field, "channels") << c.json;
+		EXPECT_NE(refused[0].message.find(c.why), std::string::npos) << c.json << ": " << refused[0].message;
+		EXPECT_FALSE(check_settings(s.stream)) << c.json;
+	}
+	write(R"({"channels": []})");
+	std::vector<SettingsProblem> refused;
+	const PluginSettings s = load_plugin_settings(path_, &refused);
+	EXPECT_TRUE(refused.empty()) << "an empty list is one channel from mixer, as documented";
+}
+
 TEST_F(SettingsFile, UnreadableFileGivesTheDefaultsAndSaysSo)
 {
 	write("{ this is not json");

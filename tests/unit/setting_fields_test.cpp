@@ -49,15 +49,16 @@ TEST(SettingFields, EachRowSetsOneMemberOfItsKindUnderItsOwnKeyAndFlag)
 
 // A member missing from the table would be neither saved, nor shown in the dock, nor settable from the host. The
 // structured binding names every data member of StreamSettings (it stops compiling when one is added), and the table
-// must have a row for each but `channels` (a list, with conversions of its own), each row setting a different member
-// (checked above).
+// must have a row for each but `channels` (a list, with conversions of its own) and `channels_malformed` (what was
+// wrong with the list where it was read, not a setting), each row setting a different member (checked above).
 TEST(SettingFields, TheTableHasARowForEveryMember)
 {
 	const StreamSettings s;
 	[[maybe_unused]] const auto &[port, bitrate, timeout, bind, mixer, max_listeners, key, title, per_address,
-				      relay_url, relay_key, serve, origins, public_url, channels] = s;
-	constexpr size_t kMembers = 15;
-	constexpr size_t kListMembers = 1; // channels
+				      relay_url, relay_key, serve, origins, public_url, channels,
+				      channels_malformed] = s;
+	constexpr size_t kMembers = 16;
+	constexpr size_t kListMembers = 2; // channels, channels_malformed
 	EXPECT_EQ(setting_fields().size(), kMembers - kListMembers);
 
 	// And every row reaches the struct: a copy changed through each row differs from the defaults in it alone.

@@ -108,12 +108,14 @@ bool is_channel_id(const std::string &id)
 namespace {
 
 // Why the channel list cannot be used, one problem per reason (field "channels"); empty when it can.
-std::vector<SettingsProblem> channel_problems(const std::vector<ChannelSetting> &channels)
+std::vector<SettingsProblem> channel_problems(const std::vector<ChannelSetting> &channels, const std::string &malformed)
 {
 	std::vector<SettingsProblem> problems;
 	const auto refuse = [&](std::string message) {
 		problems.push_back({"channels", std::move(message)});
 	};
+	if (!malformed.empty())
+		refuse(malformed);
 	if (channels.size() > StreamSettings::kMaxChannels)
 		refuse("At most " + std::to_string(StreamSettings::kMaxChannels) +
 		       " channels, one per OBS track (got " + std::to_string(channels.size()) + ")");
@@ -212,7 +214,7 @@ std::vector<SettingsProblem> validate_settings(const StreamSettings &s)
 							  " characters without spaces, a query or a fragment, such as "
 							  "https://radio.example.org/ (got \"" +
 							  s.public_url + "\")"});
-	for (auto &problem : channel_problems(s.channels))
+	for (auto &problem : channel_problems(s.channels, s.channels_malformed))
 		problems.push_back(std::move(problem));
 	return problems;
 }

@@ -68,6 +68,10 @@ struct StreamSettings {
 	// Several tracks at once, each a channel (at most kMaxChannels); empty = one channel from `mixer`, as before
 	// channels existed. Not in setting_fields(): a list, converted by its own code where settings travel.
 	std::vector<ChannelSetting> channels;
+	// What was wrong with `channels` where it was read (a value that is not a list, an entry's field of the wrong
+	// type or missing), which no ChannelSetting can hold; empty when it read well. Validation refuses settings
+	// with it, so a hand-edited file never falls back to one channel in silence.
+	std::string channels_malformed;
 
 	bool operator==(const StreamSettings &) const = default;
 };
