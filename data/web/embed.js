@@ -174,11 +174,17 @@ export class ObsSseAudioElement extends HTMLElement {
 	constructor() {
 		super();
 		this.#shadow = this.attachShadow({ mode: 'open' });
+		this.#render();
+	}
+
+	// Fresh markup: a player that was disposed leaves its listeners on the nodes it was given, so every new player
+	// gets nodes of its own.
+	#render() {
 		const style = document.createElement('style');
 		style.textContent = STYLE;
 		const template = document.createElement('template');
 		template.innerHTML = MARKUP;
-		this.#shadow.append(style, template.content.cloneNode(true));
+		this.#shadow.replaceChildren(style, template.content.cloneNode(true));
 	}
 
 	connectedCallback() {
@@ -271,6 +277,8 @@ export class ObsSseAudioElement extends HTMLElement {
 		const generation = ++this.#generation;
 		this.#player?.dispose();
 		this.#player = null;
+		this.#render(); // also clears an earlier load's error
+		this.#setState('stopped');
 		this.#loading = this.#load(generation);
 	}
 

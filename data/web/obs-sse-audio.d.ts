@@ -20,9 +20,9 @@ export interface ErrorDetail {
 	message: string;
 }
 
-export interface ObsSseAudioElementEventMap extends HTMLElementEventMap {
+export interface ObsSseAudioElementEventMap {
 	statechange: CustomEvent<StateChangeDetail>;
-	error: CustomEvent<ErrorDetail> & ErrorEvent;
+	error: CustomEvent<ErrorDetail>;
 }
 
 export declare class ObsSseAudioElement extends HTMLElement {

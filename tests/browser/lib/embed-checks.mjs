@@ -4,7 +4,8 @@
 // listens on a PulseAudio server of its own. One call checks:
 // - <obs-sse-audio> from the host's /embed.js on the allowed origin: Play in its shadow root plays, the ear hears the
 //   tone (time from the click to the first sound heard, logged), `statechange` reached `live`, `volume` and
-//   `pause()` do what they say (after pause() the ear hears nothing);
+//   `pause()` do what they say (after pause() the ear hears nothing); a changed `buffer` attribute restarts the
+//   element's player with it, heard again;
 // - the same page on the origin not allowed: the element says so (state `error`, the message naming the origin, an
 //   `error` event `origin-not-allowed`), and nothing is heard;
 // - embed.html in an <iframe> on the origin not allowed plays (a frame of the server's own needs no CORS);
@@ -191,6 +192,23 @@ export async function checkEmbedding(browser) {
 		assert.equal(await page.evaluate(() => document.getElementById('embedded').state), 'stopped');
 		await sleep(1000);
 		heardNothing(ear, wallNow() - 500, 'after pause()');
+
+		// A changed attribute restarts the element's player with it (and nothing of the old one answers the
+		// buttons): a fixed buffer of 200 ms, played from a click, heard.
+		await page.evaluate(() => document.getElementById('embedded').setAttribute('buffer', '200'));
+		await waitFor(page, 'the restarted element', () => {
+			const button = document.getElementById('embedded').shadowRoot.getElementById('toggle');
+			return !button.disabled && document.getElementById('embedded').state === 'stopped';
+		}, 15000);
+		const restartClickMs = wallNow();
+		await page.click(shadowSelector(browser, '#toggle'));
+		await waitFor(page, 'live again', () => document.getElementById('embedded').state === 'live', FIRST_SOUND_LIMIT_MS);
+		await sleep(LISTEN_MS + 500);
+		figures.restarted = heardTone(ear, restartClickMs, 'the element after its buffer attribute changed');
+		const restarted = await page.evaluate(() => document.getElementById('embedded').stats);
+		assert.equal(restarted.targetBufferMs, 200);
+		assert.equal(restarted.state, 'live');
+		await page.evaluate(() => document.getElementById('embedded').pause());
 
 		// On an origin the streamer has not allowed: a clear error in the element, and no sound.
 		await page.goto(`${other}/church.html`);
