@@ -25,8 +25,9 @@ export declare class SseTransport {
 }
 
 export declare class StatusPoller {
-	constructor(url: string, onResult: (result: { status?: unknown; httpStatus?: number; error?: unknown }) => void,
-		intervalMs?: number);
+	/** `url`: an address, or a function giving it at each poll. */
+	constructor(url: string | (() => string),
+		onResult: (result: { status?: unknown; httpStatus?: number; error?: unknown }) => void, intervalMs?: number);
 	start(): void;
 	stop(): void;
 	now(): void;
