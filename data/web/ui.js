@@ -8,9 +8,13 @@ export class PlayerView {
 	#strings;
 	#notices = new Map();
 	#title = '';
+	#inPage;
 
-	constructor(root, strings, language) {
+	// `inPage`: the player page, whose language, title and keys are the document's; false inside the
+	// <obs-sse-audio> element (embed.js), which leaves the embedding page's alone.
+	constructor(root, strings, language, { inPage = true } = {}) {
 		this.#strings = strings;
+		this.#inPage = inPage;
 		const get = (id) => root.querySelector(`#${id}`);
 		this.#el = {
 			root,
@@ -36,7 +40,7 @@ export class PlayerView {
 			keyInput: get('key-input'),
 			audio: get('audio'),
 		};
-		document.documentElement.lang = language === 'zh' ? 'zh-CN' : language;
+		(inPage ? document.documentElement : root).lang = language === 'zh' ? 'zh-CN' : language;
 		for (const node of root.querySelectorAll('[data-text]')) {
 			node.textContent = strings[node.dataset.text];
 		}
@@ -78,7 +82,7 @@ export class PlayerView {
 	// Space toggles playback anywhere on the page except where space already means something (buttons, fields);
 	// M toggles mute.
 	onKeys({ toggle, mute }) {
-		document.addEventListener('keydown', (event) => {
+		(this.#inPage ? document : this.#el.root).addEventListener('keydown', (event) => {
 			if (event.repeat || event.altKey || event.ctrlKey || event.metaKey) {
 				return;
 			}
@@ -171,7 +175,9 @@ export class PlayerView {
 		this.#title = title || '';
 		const shown = this.#title || this.#strings.pageTitle;
 		this.#el.title.textContent = shown;
-		document.title = this.#title ? `${this.#title} · ${this.#strings.pageTitle}` : this.#strings.pageTitle;
+		if (this.#inPage) {
+			document.title = this.#title ? `${this.#title} · ${this.#strings.pageTitle}` : this.#strings.pageTitle;
+		}
 	}
 
 	get title() {

@@ -1,5 +1,6 @@
 #include "stream_dock.hpp"
 
+#include "embed_box.hpp"
 #include "listener_list.hpp"
 #include "settings_form.hpp"
 #include "status_text.hpp"
@@ -16,6 +17,7 @@
 #include <QPointer>
 #include <QPushButton>
 #include <QTimer>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace sse_audio::ui {
@@ -76,6 +78,22 @@ StreamDock::StreamDock(obs::StreamControl &control, AddressSource addresses, QWi
 	auto *urls_box = new QGroupBox(ui_text("Urls.Title"));
 	auto *urls_layout = new QVBoxLayout(urls_box);
 	urls_layout->addWidget(urls_);
+	// Embedding is set up once, not watched while live: folded away like Advanced, under the addresses it uses.
+	embed_ = new EmbedBox;
+	embed_->setVisible(false);
+	auto *embed_toggle = new QToolButton;
+	embed_toggle->setObjectName(QStringLiteral("embed"));
+	embed_toggle->setText(ui_text("Embed.Title"));
+	embed_toggle->setCheckable(true);
+	embed_toggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+	embed_toggle->setArrowType(Qt::RightArrow);
+	embed_toggle->setAutoRaise(true);
+	connect(embed_toggle, &QToolButton::toggled, this, [this, embed_toggle](bool open) {
+		embed_->setVisible(open);
+		embed_toggle->setArrowType(open ? Qt::DownArrow : Qt::RightArrow);
+	});
+	urls_layout->addWidget(embed_toggle);
+	urls_layout->addWidget(embed_);
 
 	listeners_ = make_value_label("listeners");
 	bitrate_ = make_value_label("bitrate_now");
@@ -216,6 +234,8 @@ void StreamDock::update_urls()
 	const bool local_only = s.public_url.empty() &&
 				(s.bind_address.rfind("127.", 0) == 0 || s.bind_address == "::1");
 	urls_->set_urls(urls, local_only);
+	// The first address is the one for other sites: the public one when set, else this computer's first.
+	embed_->set_url(urls.isEmpty() ? QString() : QString::fromStdString(addresses.front()));
 }
 
 void StreamDock::set_start_stop_enabled(bool enabled)

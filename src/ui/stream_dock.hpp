@@ -19,6 +19,7 @@ class QTimer;
 
 namespace sse_audio::ui {
 
+class EmbedBox;
 class ListenerList;
 class SettingsForm;
 
@@ -60,6 +61,7 @@ private:
 	QPushButton *apply_;
 	QPushButton *revert_;
 	ListenerList *urls_;
+	EmbedBox *embed_;
 	QLabel *listeners_;
 	QLabel *bitrate_;
 	QLabel *sent_;

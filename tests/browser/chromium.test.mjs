@@ -10,6 +10,7 @@ import { chromium } from 'playwright-core';
 
 import { CHROMIUM_ARGS } from './lib/browsers.mjs';
 import { checkChannels } from './lib/channel-checks.mjs';
+import { checkEmbedding } from './lib/embed-checks.mjs';
 import { freePort, Host, paths, sleep } from './lib/host.mjs';
 import { checkImpairedNetworks } from './lib/impaired-checks.mjs';
 import * as checks from './lib/player-checks.mjs';
@@ -331,6 +332,12 @@ test('through a cut, frozen, jittery and thin network: sound, delay and what the
 test('picks a language channel: heard at once, remembered, the floor underneath, none offered with one channel', { timeout: 240000 }, async () => {
 	// A browser and an ear of their own, a host with three channels of three tones (lib/channel-checks.mjs).
 	await checkChannels('chromium', { engines: ['webcodecs', 'mse', 'element'] });
+});
+
+test('embedded on another site: the element plays and is heard there, says when that site is not allowed; the iframe, the docs\' minimal client and the npm package play', { timeout: 240000 }, async () => {
+	// A browser, an ear and a host of their own, and page servers on two more local ports (lib/embed-checks.mjs).
+	const figures = await checkEmbedding('chromium');
+	console.log(`# chromium embedded: ${JSON.stringify(figures)}`);
 });
 
 test('no script errors on the page', () => {

@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 
 import { closeFirefox, launchFirefox } from './lib/browsers.mjs';
 import { checkChannels } from './lib/channel-checks.mjs';
+import { checkEmbedding } from './lib/embed-checks.mjs';
 import { freePort, Host, paths, sleep } from './lib/host.mjs';
 import { checkImpairedNetworks } from './lib/impaired-checks.mjs';
 import * as checks from './lib/player-checks.mjs';
@@ -98,6 +99,12 @@ test('plays through Media Source with MP3 in fragmented MP4', TEST, async () => 
 	await sleep(2000);
 	const figures = await checks.checkPlaysInRealTime(page, { seconds: 10 });
 	console.log(`# firefox mse (fmp4): first sound ${start.firstSoundMs} ms, ${JSON.stringify(figures)}`);
+});
+
+test('embedded on another site: the element plays and is heard there, says when that site is not allowed; the iframe, the docs\' minimal client and the npm package play', { timeout: 240000 }, async () => {
+	// A browser, an ear and a host of their own, and page servers on two more local ports (lib/embed-checks.mjs).
+	const figures = await checkEmbedding('firefox');
+	console.log(`# firefox embedded: ${JSON.stringify(figures)}`);
 });
 
 test('no script errors on the page', async () => {

@@ -19,6 +19,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QTimer>
 #include <QToolButton>
@@ -431,6 +432,38 @@ private slots:
 		for (auto *label : dock_->findChildren<QLabel *>())
 			note = note || (label->isVisible() && label->text() == text("Urls.LocalOnly"));
 		QVERIFY(note);
+	}
+
+	// "Embed on a web page": the element and iframe snippets for the first address (the public one when set), with
+	// the key for the stream and not for the script, each copied whole by its button.
+	void embed_snippets_are_offered_for_the_first_address()
+	{
+		PluginSettings s;
+		s.stream.access_key = "k3y";
+		control_->set_settings(s);
+		make_dock();
+		QVERIFY(!child<QPlainTextEdit>("embed_element")->isVisible());
+		child<QToolButton>("embed")->setChecked(true);
+		auto *element = child<QPlainTextEdit>("embed_element");
+		QVERIFY(element->isVisible());
+		auto *iframe = child<QPlainTextEdit>("embed_iframe");
+		QCOMPARE(element->toPlainText(),
+			 QStringLiteral("<script type=\"module\" src=\"http://192.168.1.20:8330/embed.js\"></script>\n"
+					"<obs-sse-audio src=\"http://192.168.1.20:8330/?key=k3y\"></obs-sse-audio>"));
+		QVERIFY(iframe->toPlainText().startsWith(
+			QStringLiteral("<iframe src=\"http://192.168.1.20:8330/embed.html?key=k3y\"")));
+		QVERIFY(!child<QLabel>("embed_note")->text().isEmpty());
+		click("copy_embed_element");
+		QCOMPARE(QApplication::clipboard()->text(), element->toPlainText());
+		click("copy_embed_iframe");
+		QCOMPARE(QApplication::clipboard()->text(), iframe->toPlainText());
+
+		s.stream.public_url = "https://radio.example.org/";
+		control_->set_settings(s);
+		dock_->refresh();
+		QVERIFY(element->toPlainText().contains(QStringLiteral("src=\"https://radio.example.org/embed.js\"")));
+		QVERIFY(element->toPlainText().contains(
+			QStringLiteral("<obs-sse-audio src=\"https://radio.example.org/?key=k3y\">")));
 	}
 
 	// Channels: the editor adds, names, routes and removes channels (at most 6), the Track field gives way to them,

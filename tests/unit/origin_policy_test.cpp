@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 namespace sse_audio {
@@ -155,6 +157,28 @@ TEST_F(OriginPolicyServer, StarLetsAnyPageReadAndAnswersAnyName)
 	EXPECT_TRUE(has_header(reply, "Access-Control-Allow-Origin: *")) << reply.received;
 	reply = request("/stream", "anything.example", "https://anyone.example");
 	EXPECT_TRUE(has_header(reply, "Access-Control-Allow-Origin: *")) << reply.received;
+}
+
+// The embeddable player (docs/embedding.md): its entry, embed.js, loads on any page, so that it can say on a page
+// the streamer has not allowed why nothing plays; the player's other modules load cross-origin only on the
+// allowed origins' pages, as the stream does.
+TEST_F(OriginPolicyServer, EmbedEntryLoadsAnywhereAndThePlayersModulesOnAllowedOriginsOnly)
+{
+	std::ofstream(std::filesystem::path(web_.web()) / "embed.js", std::ios::binary) << "export {};\n";
+	start("https://church.example.org");
+	auto reply = request("/embed.js", "127.0.0.1", "https://other.example");
+	EXPECT_EQ(reply.status, 200);
+	EXPECT_TRUE(has_header(reply, "Access-Control-Allow-Origin: *")) << reply.received;
+	reply = request("/player.js", "127.0.0.1", "https://church.example.org");
+	EXPECT_EQ(reply.status, 200);
+	EXPECT_TRUE(has_header(reply, "Access-Control-Allow-Origin: https://church.example.org")) << reply.received;
+	EXPECT_TRUE(has_header(reply, "Vary: Origin"));
+	reply = request("/player.js", "127.0.0.1", "https://other.example");
+	EXPECT_EQ(reply.status, 200);
+	EXPECT_EQ(reply.received.find("Access-Control-Allow-Origin"), std::string::npos) << reply.received;
+	EXPECT_TRUE(has_header(reply, "Vary: Origin")) << "a cache must not hand one origin's answer to another";
+	reply = request("/", "127.0.0.1");
+	EXPECT_EQ(reply.received.find("Access-Control-Allow-Origin"), std::string::npos) << reply.received;
 }
 
 } // namespace

@@ -26,6 +26,9 @@ constexpr size_t kMaxPayloadBytes = 4096;
 
 using HeaderFields = std::vector<std::pair<std::string, std::string>>;
 
+// The embeddable player's entry (docs/embedding.md): the one web file every origin may load.
+constexpr const char *kEmbedEntry = "/embed.js";
+
 // A refusal that passes: the client may try again after kRetryAfterSeconds (the player does so by itself).
 void refuse_for_now(httplib::Response &res, int status, const char *text)
 {
@@ -236,6 +239,17 @@ void StreamServer::install_routes(httplib::Server &server)
 		}
 		res.set_header("Cache-Control", "no-cache");
 		res.set_header("X-Content-Type-Options", "nosniff");
+		// A page of another origin that embeds the player loads its modules (and the worklet) with CORS. The
+		// entry, embed.js, holds no engine and goes to any page, so that on a page the streamer has not allowed it
+		// still runs and says why nothing plays; the other files go to the allowed origins only, like the stream.
+		if (req.path == kEmbedEntry) {
+			set_allow_origin(res, "*");
+		} else {
+			const std::string allowed = allow_origin(req);
+			set_allow_origin(res, allowed); // with Vary: Origin when it names one
+			if (allowed.empty())
+				res.set_header("Vary", "Origin");
+		}
 		res.set_content(asset->body, asset->content_type);
 	});
 	server.set_error_handler([](const httplib::Request &, httplib::Response &res) {
