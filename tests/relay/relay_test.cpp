@@ -222,6 +222,8 @@ TEST_F(RelayTest, NginxListenersGetThePluginsOwnEventsAndTheToneDecodes)
 	const auto module = http_get(nginx->port(), "/main.js", 5s, &error);
 	ASSERT_TRUE(module) << error;
 	EXPECT_EQ(module->head.header("Content-Type").rfind("application/javascript", 0), 0u);
+	// Any page may embed the player from nginx (docs/embedding.md): its modules load with CORS.
+	EXPECT_EQ(module->head.header("Access-Control-Allow-Origin"), "*");
 
 	std::ostringstream figures;
 	figures << "relay: " << got.audio_events << " audio and " << got.timing_events
