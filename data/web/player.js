@@ -368,6 +368,7 @@ export class Player {
 		this.#view.showChannels(this.#channels, chosen);
 		if (chosen !== this.#channel) {
 			this.#channel = chosen;
+			this.#updateMediaMetadata();
 			if (this.#playing) {
 				this.#switchChannel();
 			}
@@ -393,6 +394,7 @@ export class Player {
 			// the address cannot change; the choice still applies to this page
 		}
 		this.#view.showChannel(id);
+		this.#updateMediaMetadata();
 		if (this.#playing) {
 			this.#switchChannel();
 		} else {
@@ -823,7 +825,13 @@ export class Player {
 			}
 			this.#view.showServerFigures(this.#server);
 			this.#view.showKeyForm(false);
-			this.#view.setNotice('server', (channel ?? status).running === false ? n.notRunning : '');
+			const running = (channel ?? status).running !== false;
+			this.#view.setNotice('server', running ? '' : n.notRunning);
+			if (running) {
+				// The server says the stream runs: a connection waiting out its backoff (a relay refuses a stream
+				// before its first message; the server was down) opens now rather than up to 30 s later.
+				this.#transport?.retryNow();
+			}
 			return;
 		}
 		this.#server.listeners = null;
@@ -857,9 +865,11 @@ export class Player {
 
 	#updateMediaMetadata() {
 		if ('mediaSession' in navigator && typeof MediaMetadata === 'function') {
+			// With channels, the lock screen names the language playing under the stream's title.
+			const channel = this.#channels.find((entry) => entry.id === this.#channel);
 			navigator.mediaSession.metadata = new MediaMetadata({
 				title: this.#view.title,
-				artist: this.#strings.subtitle,
+				artist: channel ? channel.name : this.#strings.subtitle,
 				album: location.host,
 			});
 		}

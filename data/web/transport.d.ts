@@ -22,6 +22,8 @@ export declare class SseTransport {
 	readonly state: LinkState;
 	start(): void;
 	stop(): void;
+	/** Opens the connection now when it is waiting out its backoff after failures; otherwise does nothing. */
+	retryNow(): void;
 }
 
 export declare class StatusPoller {

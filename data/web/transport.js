@@ -99,8 +99,20 @@ export class SseTransport {
 	stop() {
 		clearInterval(this.#watchdogTimer);
 		clearTimeout(this.#retryTimer);
+		this.#retryTimer = 0;
 		this.#close();
 		this.#setState('stopped');
+	}
+
+	// Opens the connection now when it is waiting out the backoff (the server is known to be up again); otherwise
+	// nothing. The backoff itself is kept: another failure waits as long as it would have.
+	retryNow() {
+		if (this.#source || !this.#retryTimer || this.#state === 'stopped') {
+			return;
+		}
+		clearTimeout(this.#retryTimer);
+		this.#retryTimer = 0;
+		this.#open();
 	}
 
 	#open() {
@@ -166,7 +178,10 @@ export class SseTransport {
 		clearTimeout(this.#retryTimer);
 		const delay = RECONNECT_BACKOFF_MS[Math.min(this.#retryCount, RECONNECT_BACKOFF_MS.length - 1)];
 		this.#retryCount++;
-		this.#retryTimer = setTimeout(() => this.#open(), delay);
+		this.#retryTimer = setTimeout(() => {
+			this.#retryTimer = 0;
+			this.#open();
+		}, delay);
 	}
 
 	#onAudioEvent(event) {

@@ -15,7 +15,7 @@ import { CATCH_UP_FROM_MS, MAX_CATCH_UP_RATE, MAX_RATE_CHANGE, RateController } 
 import { LinkWatch } from '../../data/web/link-watch.js';
 import { frameCarriesSound, readFrameHeader, splitFrames } from '../../data/web/mp3-frames.js';
 import { NO_SOUND_LIMIT_MS, SoundWatch } from '../../data/web/sound-watch.js';
-import { endpointsFor } from '../../data/web/transport.js';
+import { endpointsFor, SseTransport } from '../../data/web/transport.js';
 import { WebAudioDecoder } from '../../data/web/webaudio-decoder.js';
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'sse-audio-logic-'));
@@ -276,4 +276,50 @@ test('channels: the list as the server gives it, the choice (address, then remem
 	assert.equal(controller.targetMs, 180);
 	assert.equal(controller.onUnderrun(), false);
 	assert.equal(controller.targetMs, 180);
+});
+
+// A stand-in for the browser's EventSource: records each connection the transport opens.
+class FakeEventSource {
+	static CONNECTING = 0;
+	static OPEN = 1;
+	static CLOSED = 2;
+	static opened = [];
+	readyState = FakeEventSource.CONNECTING;
+	constructor(url) {
+		this.url = url;
+		FakeEventSource.opened.push(this);
+	}
+	addEventListener() {}
+	close() {
+		this.readyState = FakeEventSource.CLOSED;
+	}
+}
+
+test('a connection waiting out its backoff opens at once when the server is known to be up (retryNow), and only then', () => {
+	const saved = globalThis.EventSource;
+	globalThis.EventSource = FakeEventSource;
+	FakeEventSource.opened = [];
+	const handlers = { onAudio() {}, onTiming() {}, onState() {}, onReconnect() {}, onStopped() {} };
+	const transport = new SseTransport('http://127.0.0.1:1/stream', handlers);
+	try {
+		transport.start();
+		assert.equal(FakeEventSource.opened.length, 1);
+		transport.retryNow();
+		assert.equal(FakeEventSource.opened.length, 1, 'an open connection is left alone');
+		// The server refused (a relay before the stream's first message): EventSource gave up, the page backs off.
+		const first = FakeEventSource.opened[0];
+		first.readyState = FakeEventSource.CLOSED;
+		first.onerror();
+		assert.equal(FakeEventSource.opened.length, 1, 'the backoff waits');
+		transport.retryNow();
+		assert.equal(FakeEventSource.opened.length, 2, 'retryNow opens the next connection at once');
+		transport.retryNow();
+		assert.equal(FakeEventSource.opened.length, 2, 'and not twice');
+		transport.stop();
+		transport.retryNow();
+		assert.equal(FakeEventSource.opened.length, 2, 'a stopped transport stays stopped');
+	} finally {
+		transport.stop();
+		globalThis.EventSource = saved;
+	}
 });
