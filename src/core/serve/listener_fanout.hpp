@@ -2,7 +2,7 @@
 
 #include "base/inbox.hpp"
 #include "base/latency_histogram.hpp"
-#include "net/poll_set.hpp"
+#include "net/socket_watch.hpp"
 #include "net/socket_io.hpp"
 #include "audio/stream_hub.hpp"
 
@@ -22,6 +22,12 @@ enum class ListenerKind { Sse, Mp3 };
 struct FanoutConfig {
 	std::chrono::milliseconds heartbeat{5000}; // SSE comment after this long without a write
 	std::chrono::milliseconds timeout{15000};  // a listener whose socket accepts nothing this long is dropped
+	// Coalescing (see ListenerFanout): from this many listeners on, a listener's lone new audio event waits up to
+	// `coalesce_budget` for the next one so that both go out in one write, unless it would then be older than
+	// `coalesce_max_age` (capture to write). Below `coalesce_from` every event is written at once.
+	size_t coalesce_from = 200;
+	std::chrono::milliseconds coalesce_budget{25};
+	std::chrono::milliseconds coalesce_max_age{70};
 };
 
 // A connection whose request was answered with 200 and that now only receives the stream.
@@ -41,19 +47,29 @@ struct FanoutStats {
 	uint64_t timed_out = 0; // its socket accepted nothing for `timeout`
 	uint64_t bytes_sent = 0;
 	uint64_t events_sent = 0;
+	uint64_t writes = 0;            // send calls on listener sockets
+	double writes_per_second = 0.0; // over the last full second or so
 };
 
 // Writes the hub's events to every listener from one thread, without blocking on any of them.
 //
 // Why not a thread per listener (cpp-httplib's model, which serves the page and the status here): at 42 events a
 // second every listener thread was woken 42 times a second, and at 1000 listeners those wake-ups cost 17 times
-// Icecast's CPU. One thread that polls the sockets and sends each event with one non-blocking call per listener
+// Icecast's CPU. One thread that watches the sockets and sends each event with one non-blocking call per listener
 // does the same work without them, holds no stack per listener, and can close every connection at once on stop.
+// The sockets are watched with an edge-triggered epoll where there is one (net::SocketWatch): rebuilding a poll
+// set of every socket at each of the 42+ wake-ups a second cost as much as a tenth of the fan-out's time.
 //
 // A listener whose socket is full keeps its place in the hub while the others go on; when its socket has accepted
 // nothing for `timeout` it is dropped, and when it falls out of the hub's ring it is moved to the live edge
 // (counted by the hub). Bytes a listener sends after its request are read and dropped; a listener that keeps
 // sending is disconnected.
+//
+// Coalescing: on loopback and on real links the cost of serving a listener is close to a fixed cost per write
+// (TCP's segment, the receiver's wake-up), and an MP3 frame is only 24 ms of audio. With many listeners a lone new
+// event waits (at most `coalesce_budget`) for the next, and the two go out in one write: half the writes for a
+// delay the budget bounds. A listener already behind gets everything queued in one write anyway; with few
+// listeners nothing waits.
 class ListenerFanout {
 public:
 	// Starts the fan-out's threads; they run until stop() or the destructor.
@@ -72,6 +88,8 @@ public:
 	[[nodiscard]] FanoutStats stats() const;
 	// Capture of an event's first sample → the event handed to a listener's socket, per listener and event.
 	[[nodiscard]] LatencySummary send_delay_ms() const { return send_delay_ms_.summary(); }
+	// One pass of the fan-out thread over its listeners, from its wake-up to its last write, in microseconds.
+	[[nodiscard]] LatencySummary wake_to_done_us() const { return wake_to_done_us_.summary(); }
 
 private:
 	struct Listener;
@@ -83,7 +101,10 @@ private:
 	void adopt_new_listeners(std::vector<std::unique_ptr<Listener>> &listeners);
 	// Writes what the listener's socket takes now; false when the listener is finished with.
 	bool pump(Listener &listener, std::chrono::steady_clock::time_point now);
+	// True when the listener's queue should wait for more before it is written (coalescing).
+	bool hold(Listener &listener, std::chrono::steady_clock::time_point now) const;
 	void fill(Listener &listener);
+	void count_writes(std::chrono::steady_clock::time_point now);
 	bool drain_input(Listener &listener);
 	enum class EndReason { Left, TimedOut, Finished };
 	void end(Listener &listener, EndReason reason);
@@ -96,12 +117,16 @@ private:
 
 	Inbox<NewListener> inbox_;
 	std::atomic<bool> stopping_{false};
-	net::PollSet poll_;
+	net::SocketWatch watch_;
 	std::thread thread_;
 	std::thread hub_watcher_;
 	// The hub's state as the fan-out thread last saw it (that thread only).
 	uint64_t hub_newest_ = 0;
 	bool hub_closed_ = false;
+	bool coalescing_ = false;  // this pass holds lone events (enough listeners)
+	int64_t pass_wall_ms_ = 0; // the wall clock when this pass began, for the age of held events
+	uint64_t writes_at_mark_ = 0;
+	std::chrono::steady_clock::time_point writes_mark_{};
 
 	// Written by the fan-out thread only; read by stats().
 	std::atomic<uint64_t> sse_now_{0};
@@ -110,7 +135,10 @@ private:
 	std::atomic<uint64_t> timed_out_{0};
 	std::atomic<uint64_t> bytes_sent_{0};
 	std::atomic<uint64_t> events_sent_{0};
+	std::atomic<uint64_t> writes_{0};
+	std::atomic<double> writes_per_second_{0.0};
 	LatencyHistogram send_delay_ms_;
+	LatencyHistogram wake_to_done_us_;
 };
 
 } // namespace sse_audio
