@@ -36,6 +36,7 @@ struct ServerConfig {
 	std::string access_key;                    // empty = open
 	std::string web_root;                      // folder holding the player's files
 	std::chrono::milliseconds heartbeat{5000}; // comment line after this long without an event
+	FanoutConfig fanout;                       // coalescing; its heartbeat and timeout come from the two above
 	int retry_ms = 250;        // EventSource reconnect delay hint: a cut connection resumes after about this long
 	std::string version;       // shown in /status.json
 	std::string title = "OBS"; // the stream's name, shown by the player (/status.json "title")
@@ -64,7 +65,10 @@ struct ServerStats {
 	uint64_t listeners_timed_out = 0;  // listeners dropped because their connection accepted nothing for `timeout`
 	uint64_t bytes_sent = 0;
 	uint64_t events_sent = 0;
-	LatencySummary send_delay_ms; // capture of an event's first sample → written to a listener's socket
+	LatencySummary send_delay_ms;          // capture of an event's first sample → written to a listener's socket
+	uint64_t fanout_writes = 0;            // send calls on listener sockets
+	double fanout_writes_per_second = 0.0; // over about the last second
+	LatencySummary fanout_wake_us;         // one pass of a fan-out thread, from its wake-up to its last write
 };
 
 // Supplies the figures of the channel being served; called on /status.json requests.
