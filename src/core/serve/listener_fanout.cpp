@@ -23,6 +23,9 @@ constexpr size_t kMaxUnsolicitedBytes = size_t{64} * 1024;
 // Kernel send buffer per listener: seconds of audio at any bitrate we offer, and a bound on what a thousand
 // stalled listeners can pin in the kernel (auto-tuning would let each grow to megabytes). Our own ring holds more.
 constexpr int kListenerSendBuffer = 64 * 1024;
+// A held event waits for its successor, which OBS's 1024-sample ticks bring about 21 ms after it at 48 kHz: a
+// shorter wait would add delay without saving a write.
+constexpr std::chrono::milliseconds kShortestUsefulHold{20};
 // Where listener sockets are moved to, leaving lower descriptors for cpp-httplib (which refuses >= FD_SETSIZE).
 constexpr int kListenerDescriptorFloor = 1024;
 
@@ -50,10 +53,10 @@ struct ListenerFanout::Listener {
 	bool timed = false;          // a timing block went out before an audio event on this connection
 	bool finishing = false;      // the hub closed: send what is queued, then close
 	bool gone = false;           // ended; removed at the end of the loop pass
-	bool holding = false;        // a lone event waits for the next (coalescing) until held_since + budget
+	bool holding = false;        // a lone event waits for the next (coalescing) until release_at
 	bool writable = false;       // the watch reported room in its send buffer since the last pass
 	bool watching_write = false; // want_writable() was last told `true`
-	Clock::time_point held_since;
+	Clock::time_point release_at;
 	size_t unsolicited = 0; // bytes the listener sent after its request
 	Clock::time_point last_progress;
 };
@@ -214,13 +217,15 @@ bool ListenerFanout::hold(Listener &listener, Clock::time_point now) const
 		// An event that would be older than the age limit by the end of the wait goes now: the budget buys
 		// fewer writes, never a late frame.
 		const auto &first = listener.out.front().event ? listener.out.front() : listener.out.back();
-		if (pass_wall_ms_ - first.event->capture_ms + config_.coalesce_budget.count() >
-		    config_.coalesce_max_age.count())
+		const auto age =
+			std::chrono::milliseconds(std::max<int64_t>(pass_wall_ms_ - first.event->capture_ms, 0));
+		const auto wait = std::min(config_.coalesce_budget, config_.coalesce_max_age - age);
+		if (wait < kShortestUsefulHold)
 			return false;
 		listener.holding = true;
-		listener.held_since = now;
+		listener.release_at = now + wait;
 	}
-	return now < listener.held_since + config_.coalesce_budget;
+	return now < listener.release_at;
 }
 
 bool ListenerFanout::pump(Listener &listener, Clock::time_point now)
@@ -400,7 +405,7 @@ void ListenerFanout::run()
 				pump(listener, now);
 			}
 			if (listener.holding && !listener.gone)
-				next_release = std::min(next_release, listener.held_since + config_.coalesce_budget);
+				next_release = std::min(next_release, listener.release_at);
 		}
 		std::erase_if(listeners, [](const auto &listener) { return listener->gone; });
 		const auto done = Clock::now();

@@ -23,11 +23,12 @@ struct FanoutConfig {
 	std::chrono::milliseconds heartbeat{5000}; // SSE comment after this long without a write
 	std::chrono::milliseconds timeout{15000};  // a listener whose socket accepts nothing this long is dropped
 	// Coalescing (see ListenerFanout): from this many listeners on, a listener's lone new audio event waits up to
-	// `coalesce_budget` for the next one so that both go out in one write, unless it would then be older than
-	// `coalesce_max_age` (capture to write). Below `coalesce_from` every event is written at once.
+	// `coalesce_budget` for the next one so that both go out in one write, and never past `coalesce_max_age` from
+	// its capture (an event already too old to wait about 20 ms goes at once). Below `coalesce_from` every event
+	// is written at once.
 	size_t coalesce_from = 200;
 	std::chrono::milliseconds coalesce_budget{25};
-	std::chrono::milliseconds coalesce_max_age{70};
+	std::chrono::milliseconds coalesce_max_age{65};
 };
 
 // A connection whose request was answered with 200 and that now only receives the stream.
