@@ -150,12 +150,13 @@ measure() {
 	sleep "$(python3 -c "print($DURATION / 2)")"
 	cpu1=$(proc_cpu_seconds "$pid")
 	t1=$(date +%s.%N)
-	local writes
-	writes=$(count_writes "$pid" "$(echo "$url" | sed -E 's#.*:([0-9]+)/.*#\1#')" "$WRITES_SECONDS")
-	writes="${writes%% *} ${writes##* }"
+	local counted writes written
+	counted=$(count_writes "$pid" "$(echo "$url" | sed -E 's#.*:([0-9]+)/.*#\1#')" "$WRITES_SECONDS")
+	writes="${counted%% *}"
+	written="${counted##* }"
 	wait "$client" || true
 	python3 - "$work/client.json" "$label" "$n" "$cpu0" "$cpu1" "$t0" "$t1" "$idle0" "$idle1" "$tidle0" "$tidle1" \
-		"$rss_idle" "$rss" "$fds_idle" "$fds" "$BYTES_PER_SECOND" $writes "$WRITES_SECONDS" <<'PY'
+		"$rss_idle" "$rss" "$fds_idle" "$fds" "$BYTES_PER_SECOND" "$writes" "$written" "$WRITES_SECONDS" <<'PY'
 import json, sys
 c = json.load(open(sys.argv[1]))
 label, n = sys.argv[2], int(sys.argv[3])
