@@ -414,6 +414,8 @@ void ListenerFanout::run()
 		count_writes(done);
 	}
 	hub_newest_ = hub_->newest_id();
+	// On stop nothing waits: a held frame goes with the rest where the socket takes it.
+	coalescing_ = false;
 	for (auto &listener : listeners)
 		farewell(*listener);
 }
