@@ -1,5 +1,5 @@
-// The fan-out's own figures in /status.json (writes, writes per second, wake-to-done time) and its coalescing of
-// lone events, through a real server on 127.0.0.1. No assertion here is about how long anything takes.
+// The fan-out's own figures in /status.json (writes, writes per second, wake-to-done time), through a real server
+// on 127.0.0.1. No assertion here is about how long anything takes.
 #include "audio/sse_format.hpp"
 #include "base/wall_clock.hpp"
 #include "serve/stream_server.hpp"
@@ -141,61 +141,6 @@ TEST_F(FanoutStatusTest, WritesAndPassTimeMoveWithTheListeners)
 	EXPECT_LE(per_second, static_cast<double>(status()["fanout"]["writes"].get<uint64_t>()))
 		<< "a rate over about a second is not above the total";
 	EXPECT_GE(status()["per_channel"][0]["fanout"]["writes_per_second"].get<double>(), 0.0);
-}
-
-// Coalescing on from the first listener, with a budget no test reaches: a lone event waits for the next.
-TEST_F(FanoutStatusTest, ALoneEventWaitsForTheNextAndBothGoInOneWrite)
-{
-	ServerConfig config = base_config();
-	config.fanout.coalesce_from = 1;
-	config.fanout.coalesce_budget = 60s;
-	config.fanout.coalesce_max_age = 120s;
-	ASSERT_TRUE(start(config));
-	StreamClient listener(port_, "/stream");
-	ASSERT_TRUE(listener.wait_for_body(greeted));
-	const uint64_t before = writes_once_sent(0);
-	ASSERT_GE(before, 1u) << "the response head";
-
-	publish_one();
-	publish_one();
-	ASSERT_TRUE(listener.wait_for_body([](const std::string &b) { return count_audio_events(b) >= 2; }));
-	EXPECT_EQ(writes_once_sent(2) - before, 1u) << "two events, one write";
-	const auto audio = audio_events(listener.body());
-	ASSERT_EQ(audio.size(), 2u);
-	EXPECT_EQ(audio[0].id, "1000");
-	EXPECT_EQ(audio[1].id, "1001") << "ids stay consecutive";
-}
-
-TEST_F(FanoutStatusTest, ALoneEventGoesWhenItsBudgetIsSpent)
-{
-	ServerConfig config = base_config();
-	config.fanout.coalesce_from = 1;
-	config.fanout.coalesce_budget = 30ms;
-	config.fanout.coalesce_max_age = 120s;
-	ASSERT_TRUE(start(config));
-	StreamClient listener(port_, "/stream");
-	ASSERT_TRUE(listener.wait_for_body(greeted));
-	const uint64_t before = writes_once_sent(0);
-
-	publish_one();
-	ASSERT_TRUE(listener.wait_for_body([](const std::string &b) { return count_audio_events(b) >= 1; }))
-		<< "no second event comes: the first goes alone when its budget is spent";
-	EXPECT_EQ(writes_once_sent(1) - before, 1u);
-}
-
-TEST_F(FanoutStatusTest, ALoneEventIsNotHeldPastItsAgeLimit)
-{
-	ServerConfig config = base_config();
-	config.fanout.coalesce_from = 1;
-	config.fanout.coalesce_budget = 60s;
-	config.fanout.coalesce_max_age = 300ms; // far below the budget: the age limit decides
-	ASSERT_TRUE(start(config));
-	StreamClient listener(port_, "/stream");
-	ASSERT_TRUE(listener.wait_for_body(greeted));
-
-	publish_one();
-	EXPECT_TRUE(listener.wait_for_body([](const std::string &b) { return count_audio_events(b) >= 1; }))
-		<< "held for the 60 s budget although that made it older than its 300 ms age limit";
 }
 
 } // namespace

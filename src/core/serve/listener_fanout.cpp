@@ -23,9 +23,6 @@ constexpr size_t kMaxUnsolicitedBytes = size_t{64} * 1024;
 // Kernel send buffer per listener: seconds of audio at any bitrate we offer, and a bound on what a thousand
 // stalled listeners can pin in the kernel (auto-tuning would let each grow to megabytes). Our own ring holds more.
 constexpr int kListenerSendBuffer = 64 * 1024;
-// A held event waits for its successor, which OBS's 1024-sample ticks bring about 21 ms after it at 48 kHz: a
-// shorter wait would add delay without saving a write.
-constexpr std::chrono::milliseconds kShortestUsefulHold{20};
 // Where listener sockets are moved to, leaving lower descriptors for cpp-httplib (which refuses >= FD_SETSIZE).
 constexpr int kListenerDescriptorFloor = 1024;
 
@@ -53,11 +50,9 @@ struct ListenerFanout::Listener {
 	bool timed = false;          // a timing block went out before an audio event on this connection
 	bool finishing = false;      // the hub closed: send what is queued, then close
 	bool gone = false;           // ended; removed at the end of the loop pass
-	bool holding = false;        // a lone event waits for the next (coalescing) until release_at
 	bool writable = false;       // the watch reported room in its send buffer since the last pass
 	bool watching_write = false; // want_writable() was last told `true`
-	Clock::time_point release_at;
-	size_t unsolicited = 0; // bytes the listener sent after its request
+	size_t unsolicited = 0;      // bytes the listener sent after its request
 	Clock::time_point last_progress;
 };
 
@@ -203,43 +198,14 @@ void ListenerFanout::fill(Listener &listener)
 	}
 }
 
-bool ListenerFanout::hold(Listener &listener, Clock::time_point now) const
-{
-	if (!coalescing_ || listener.finishing || listener.offset != 0)
-		return false;
-	size_t events = 0;
-	for (const auto &chunk : listener.out)
-		events += chunk.event ? 1 : 0;
-	// Text of its own (the response head, a heartbeat) goes at once; two events make a write worth its cost.
-	if (events != 1 || listener.out.size() > 2)
-		return false;
-	if (!listener.holding) {
-		// An event that would be older than the age limit by the end of the wait goes now: the budget buys
-		// fewer writes, never a late frame.
-		const auto &first = listener.out.front().event ? listener.out.front() : listener.out.back();
-		const auto age =
-			std::chrono::milliseconds(std::max<int64_t>(pass_wall_ms_ - first.event->capture_ms, 0));
-		const auto wait = std::min(config_.coalesce_budget, config_.coalesce_max_age - age);
-		if (wait < kShortestUsefulHold)
-			return false;
-		listener.holding = true;
-		listener.release_at = now + wait;
-	}
-	return now < listener.release_at;
-}
-
 bool ListenerFanout::pump(Listener &listener, Clock::time_point now)
 {
 	const ListenerKind kind = listener.info.kind;
 	while (true) {
-		// A held listener takes what the hub has now: the event it waits for may be there.
-		if (listener.out.empty() || listener.holding)
+		if (listener.out.empty())
 			fill(listener);
 		if (listener.out.empty())
 			break;
-		if (hold(listener, now))
-			break;
-		listener.holding = false;
 		std::array<std::string_view, 16> parts{};
 		size_t count = 0;
 		size_t offered = 0;
@@ -352,22 +318,12 @@ void ListenerFanout::count_writes(Clock::time_point now)
 void ListenerFanout::run()
 {
 	std::vector<std::unique_ptr<Listener>> listeners;
-	auto next_release = Clock::time_point::max();
 	while (!stopping_) {
 		adopt_new_listeners(listeners);
-		// A held event is released at its deadline even when nothing else happens (rounded up: no busy wait).
-		int timeout_ms = kTickMs;
-		if (next_release != Clock::time_point::max()) {
-			const auto left = std::chrono::ceil<std::chrono::milliseconds>(next_release - Clock::now());
-			timeout_ms = static_cast<int>(std::clamp<int64_t>(left.count(), 0, kTickMs));
-		}
-		const std::vector<net::SocketEvent> &events = watch_.wait(timeout_ms);
+		const std::vector<net::SocketEvent> &events = watch_.wait(kTickMs);
 		const auto now = Clock::now();
 		hub_newest_ = hub_->newest_id();
 		hub_closed_ = hub_->closed();
-		coalescing_ = config_.coalesce_budget.count() > 0 && listeners.size() >= config_.coalesce_from;
-		pass_wall_ms_ = wall_clock_ms();
-		next_release = Clock::time_point::max();
 		// The watch reports only the sockets with news; the keys are the listeners, alive until the erase below.
 		for (const net::SocketEvent &event : events) {
 			auto *listener = static_cast<Listener *>(event.key);
@@ -404,8 +360,6 @@ void ListenerFanout::run()
 				listener.out.push_back(OutChunk{nullptr, heartbeat_});
 				pump(listener, now);
 			}
-			if (listener.holding && !listener.gone)
-				next_release = std::min(next_release, listener.release_at);
 		}
 		std::erase_if(listeners, [](const auto &listener) { return listener->gone; });
 		const auto done = Clock::now();
@@ -414,8 +368,6 @@ void ListenerFanout::run()
 		count_writes(done);
 	}
 	hub_newest_ = hub_->newest_id();
-	// On stop nothing waits: a held frame goes with the rest where the socket takes it.
-	coalescing_ = false;
 	for (auto &listener : listeners)
 		farewell(*listener);
 }

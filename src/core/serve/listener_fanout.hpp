@@ -22,13 +22,6 @@ enum class ListenerKind { Sse, Mp3 };
 struct FanoutConfig {
 	std::chrono::milliseconds heartbeat{5000}; // SSE comment after this long without a write
 	std::chrono::milliseconds timeout{15000};  // a listener whose socket accepts nothing this long is dropped
-	// Coalescing (see ListenerFanout): from this many listeners on, a listener's lone new audio event waits up to
-	// `coalesce_budget` for the next one so that both go out in one write, and never past `coalesce_max_age` from
-	// its capture (an event already too old to wait about 20 ms goes at once). Below `coalesce_from` every event
-	// is written at once.
-	size_t coalesce_from = 200;
-	std::chrono::milliseconds coalesce_budget{25};
-	std::chrono::milliseconds coalesce_max_age{65};
 };
 
 // A connection whose request was answered with 200 and that now only receives the stream.
@@ -66,11 +59,10 @@ struct FanoutStats {
 // (counted by the hub). Bytes a listener sends after its request are read and dropped; a listener that keeps
 // sending is disconnected.
 //
-// Coalescing: on loopback and on real links the cost of serving a listener is close to a fixed cost per write
-// (TCP's segment, the receiver's wake-up), and an MP3 frame is only 24 ms of audio. With many listeners a lone new
-// event waits (at most `coalesce_budget`) for the next, and the two go out in one write: half the writes for a
-// delay the budget bounds. A listener already behind gets everything queued in one write anyway; with few
-// listeners nothing waits.
+// Every event is written the moment it is there: a listener already behind gets everything queued in one write,
+// but a lone event never waits for the next. Holding a lone event up to 25 ms (from 200 listeners on, within 65 ms
+// of its capture) was measured (bench/README.md): a quarter fewer writes, no CPU saving the runs could tell from
+// their spread, and 4 to 12 ms more delay at 1000 listeners.
 class ListenerFanout {
 public:
 	// Starts the fan-out's threads; they run until stop() or the destructor.
@@ -102,8 +94,6 @@ private:
 	void adopt_new_listeners(std::vector<std::unique_ptr<Listener>> &listeners);
 	// Writes what the listener's socket takes now; false when the listener is finished with.
 	bool pump(Listener &listener, std::chrono::steady_clock::time_point now);
-	// True when the listener's queue should wait for more before it is written (coalescing).
-	bool hold(Listener &listener, std::chrono::steady_clock::time_point now) const;
 	void fill(Listener &listener);
 	void count_writes(std::chrono::steady_clock::time_point now);
 	bool drain_input(Listener &listener);
@@ -124,8 +114,6 @@ private:
 	// The hub's state as the fan-out thread last saw it (that thread only).
 	uint64_t hub_newest_ = 0;
 	bool hub_closed_ = false;
-	bool coalescing_ = false;  // this pass holds lone events (enough listeners)
-	int64_t pass_wall_ms_ = 0; // the wall clock when this pass began, for the age of held events
 	uint64_t writes_at_mark_ = 0;
 	std::chrono::steady_clock::time_point writes_mark_{};
 

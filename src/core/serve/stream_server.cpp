@@ -124,7 +124,7 @@ Result<std::unique_ptr<StreamServer>> StreamServer::start(const ServerConfig &co
 	net::raise_descriptor_limit();
 
 	// Before the port is bound: a stream request may be answered as soon as it is.
-	FanoutConfig fanout = config.fanout;
+	FanoutConfig fanout;
 	fanout.heartbeat = config.heartbeat;
 	fanout.timeout = std::chrono::seconds(config.timeout_seconds);
 	for (Channel &channel : server->channels_)

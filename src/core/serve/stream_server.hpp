@@ -36,7 +36,6 @@ struct ServerConfig {
 	std::string access_key;                    // empty = open
 	std::string web_root;                      // folder holding the player's files
 	std::chrono::milliseconds heartbeat{5000}; // comment line after this long without an event
-	FanoutConfig fanout;                       // coalescing; its heartbeat and timeout come from the two above
 	int retry_ms = 250;        // EventSource reconnect delay hint: a cut connection resumes after about this long
 	std::string version;       // shown in /status.json
 	std::string title = "OBS"; // the stream's name, shown by the player (/status.json "title")
