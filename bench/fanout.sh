@@ -9,7 +9,11 @@ source "$(dirname "$0")/lib.sh"
 
 COUNTS="${COUNTS:-10 100 500 1000}"
 DURATION="${DURATION:-60}"
+# Both by default; SERVERS=obs-sse-audio measures ours alone (for trying a change, not for the published figures).
+SERVERS="${SERVERS:-obs-sse-audio icecast2}"
 IDLE_SECONDS="${IDLE_SECONDS:-10}"
+# Writes are counted in a window of their own after the CPU window, so that counting does not add to the CPU.
+WRITES_SECONDS="${WRITES_SECONDS:-5}"
 BITRATE=128
 BYTES_PER_SECOND=$((BITRATE * 1000 / 8))
 
@@ -91,6 +95,28 @@ XML
 	sleep 5
 }
 
+# Bytes the server has sent on its established connections from PORT so far (the kernel's count, as ss shows it).
+server_bytes_sent() {
+	ss -tinH state established "( sport = :$1 )" | grep -o 'bytes_sent:[0-9]*' | awk -F: '{ s += $2 } END { print s + 0 }'
+}
+
+# count_writes PID PORT SECONDS: prints "writes bytes" of the server over SECONDS: its write-type system calls
+# (sendmsg, sendto, write, writev, sendmmsg entries, counted by perf from the kernel's tracepoints, the same way for
+# both servers) and the bytes its connections sent meanwhile. "0 0" without perf.
+count_writes() {
+	local pid="$1" port="$2" secs="$3" b0 b1 calls
+	if ! command -v perf >/dev/null; then
+		echo "0 0"
+		return
+	fi
+	b0=$(server_bytes_sent "$port")
+	perf stat -x, -o "$work/perfstat.csv" -p "$pid" -e syscalls:sys_enter_sendmsg,syscalls:sys_enter_sendto \
+		-e syscalls:sys_enter_write,syscalls:sys_enter_writev,syscalls:sys_enter_sendmmsg -- sleep "$secs" >/dev/null 2>&1 || true
+	b1=$(server_bytes_sent "$port")
+	calls=$(awk -F, '$1 ~ /^[0-9]+$/ { s += $1 } END { print s + 0 }' "$work/perfstat.csv" 2>/dev/null || echo 0)
+	echo "$calls $((b1 - b0))"
+}
+
 # measure LABEL PID URL MODE N: runs the load client against a server process and prints one JSON line of
 # figures (the client's own plus the server's CPU and memory).
 measure() {
@@ -107,7 +133,8 @@ measure() {
 	sleep "$IDLE_SECONDS"
 	idle1=$(proc_cpu_seconds "$pid")
 	tidle1=$(date +%s.%N)
-	"$LOAD_CLIENT" --url "$url" --mode "$mode" --listeners "$n" --duration "$(python3 -c "print($DURATION + $ramp + 2)")" \
+	"$LOAD_CLIENT" --url "$url" --mode "$mode" --listeners "$n" \
+		--duration "$(python3 -c "print($DURATION + $ramp + 2 + $WRITES_SECONDS + 4)")" \
 		--ramp "$ramp" --json "$work/client.json" >/dev/null &
 	local client=$!
 	# Measure the steady state: from 2 s after the last listener joined, for DURATION seconds.
@@ -123,14 +150,18 @@ measure() {
 	sleep "$(python3 -c "print($DURATION / 2)")"
 	cpu1=$(proc_cpu_seconds "$pid")
 	t1=$(date +%s.%N)
+	local counted writes written
+	counted=$(count_writes "$pid" "$(echo "$url" | sed -E 's#.*:([0-9]+)/.*#\1#')" "$WRITES_SECONDS")
+	writes="${counted%% *}"
+	written="${counted##* }"
 	wait "$client" || true
 	python3 - "$work/client.json" "$label" "$n" "$cpu0" "$cpu1" "$t0" "$t1" "$idle0" "$idle1" "$tidle0" "$tidle1" \
-		"$rss_idle" "$rss" "$fds_idle" "$fds" "$BYTES_PER_SECOND" <<'PY'
+		"$rss_idle" "$rss" "$fds_idle" "$fds" "$BYTES_PER_SECOND" "$writes" "$written" "$WRITES_SECONDS" <<'PY'
 import json, sys
 c = json.load(open(sys.argv[1]))
 label, n = sys.argv[2], int(sys.argv[3])
 cpu0, cpu1, t0, t1, idle0, idle1, tidle0, tidle1 = map(float, sys.argv[4:12])
-rss_idle, rss, fds_idle, fds, bps = map(int, sys.argv[12:17])
+rss_idle, rss, fds_idle, fds, bps, writes, written, wsecs = map(int, sys.argv[12:20])
 total = (cpu1 - cpu0) / (t1 - t0)
 idle = (idle1 - idle0) / (tidle1 - tidle0)
 cores = max(total - idle, 0.0)
@@ -149,6 +180,8 @@ print(json.dumps({
     "rss_kb_per_listener": round((rss - rss_idle) / n, 1), "fds": fds, "fds_idle": fds_idle,
     "delay_ms_p50": c["delay_ms_p50"], "delay_ms_p99": c["delay_ms_p99"], "delay_samples": c["delay_samples"],
     "join_burst_s": round(burst_s, 2),
+    "writes_per_listener_per_s": round(writes / n / wsecs, 2),
+    "bytes_per_write": round(written / writes) if writes else 0,
 }))
 PY
 }
@@ -156,13 +189,16 @@ PY
 rows="$work/rows.jsonl"
 : >"$rows"
 for n in $COUNTS; do
-	echo "== N=$n: obs-sse-audio (SSE)"
-	port=$(bench_free_port)
-	bench_start_host "$port" "$work/host.log" --bitrate "$BITRATE" --max-listeners "$((n > 1000 ? 1000 : n))"
-	measure "obs-sse-audio" "$HOST_PID" "http://127.0.0.1:$port/stream" sse "$n" | tee -a "$rows"
-	bench_stop "$HOST_PID"
-	HOST_PID=""
+	if [[ " $SERVERS " == *" obs-sse-audio "* ]]; then
+		echo "== N=$n: obs-sse-audio (SSE)"
+		port=$(bench_free_port)
+		bench_start_host "$port" "$work/host.log" --bitrate "$BITRATE" --max-listeners "$((n > 1000 ? 1000 : n))"
+		measure "obs-sse-audio" "$HOST_PID" "http://127.0.0.1:$port/stream" sse "$n" | tee -a "$rows"
+		bench_stop "$HOST_PID"
+		HOST_PID=""
+	fi
 
+	[[ " $SERVERS " == *" icecast2 "* ]] || continue
 	echo "== N=$n: Icecast 2 (HTTP MP3)"
 	port=$(bench_free_port)
 	start_icecast "$port" "$n"
@@ -189,14 +225,19 @@ lines = [
     "CPU (cores) is the server process's user+system CPU per second with N listeners, minus the same with none",
     "(idle: the host's libobs audio/video threads and encoder; Icecast's idle loop); per listener = that / N.",
     "",
-    "| server | N | connected | gaps | stalls | idle CPU (cores) | CPU for listeners (cores) | CPU ms/s per listener | RSS MB | RSS KB per listener | delay p50/p99 ms | join burst s |",
-    "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    "Writes per listener per second: the server's write-type system calls (sendmsg, sendto, write, writev, sendmmsg;",
+    "perf's tracepoint counts) over a window of their own after the CPU window, / N; bytes per write: the bytes its",
+    "connections sent meanwhile (ss) / those calls. Delay is capture → arrival at the listener from the SSE stream's",
+    "timing events; plain MP3 carries no capture time, so Icecast's is not measured.",
+    "",
+    "| server | N | connected | gaps | stalls | idle CPU (cores) | CPU for listeners (cores) | CPU ms/s per listener | writes/s per listener | bytes per write | RSS MB | RSS KB per listener | delay p50/p99 ms | join burst s |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
 ]
 for r in rows:
     delay = f'{r["delay_ms_p50"]}/{r["delay_ms_p99"]}' if r["delay_samples"] else "n/a"
     lines.append(f'| {r["server"]} | {r["listeners"]} | {r["connected"]} | {r["gaps"]} | {r["stalls"]} | {r["cpu_cores_idle"]:.3f} | {r["cpu_cores"]:.3f} | '
-                 f'{r["cpu_ms_per_listener_per_s"]:.3f} | {r["rss_mb"]} | {r["rss_kb_per_listener"]} | {delay} | {r["join_burst_s"]} |')
-lines += ["", "Ratios (obs-sse-audio / Icecast) per N:", "", "| N | CPU per listener | RSS per listener |", "|---|---|---|"]
+                 f'{r["cpu_ms_per_listener_per_s"]:.3f} | {r["writes_per_listener_per_s"]} | {r["bytes_per_write"]} | {r["rss_mb"]} | {r["rss_kb_per_listener"]} | {delay} | {r["join_burst_s"]} |')
+lines += ["", "Ratios (obs-sse-audio / Icecast) per N:", "", "| N | CPU per listener | writes per listener | RSS per listener |", "|---|---|---|---|"]
 by = {}
 for r in rows:
     by.setdefault(r["listeners"], {})[r["server"]] = r
@@ -205,6 +246,7 @@ for n, pair in sorted(by.items()):
         a, b = pair["obs-sse-audio"], pair["icecast2"]
         ratio = lambda x, y: f"{x / y:.2f}" if y else "n/a"
         lines.append(f'| {n} | {ratio(a["cpu_ms_per_listener_per_s"], b["cpu_ms_per_listener_per_s"])} | '
+                     f'{ratio(a["writes_per_listener_per_s"], b["writes_per_listener_per_s"])} | '
                      f'{ratio(a["rss_kb_per_listener"], b["rss_kb_per_listener"])} |')
 open(os.path.join(out, "fanout.md"), "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))

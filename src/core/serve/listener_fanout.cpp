@@ -45,12 +45,14 @@ struct OutChunk {
 struct ListenerFanout::Listener {
 	NewListener info;
 	std::deque<OutChunk> out;
-	size_t offset = 0;      // bytes of out.front() already sent
-	bool blocked = false;   // the socket took less than we had; wait for it to be writable
-	bool timed = false;     // a timing block went out before an audio event on this connection
-	bool finishing = false; // the hub closed: send what is queued, then close
-	bool gone = false;      // ended; removed at the end of the loop pass
-	size_t unsolicited = 0; // bytes the listener sent after its request
+	size_t offset = 0;           // bytes of out.front() already sent
+	bool blocked = false;        // the socket took less than we had; wait for it to be writable
+	bool timed = false;          // a timing block went out before an audio event on this connection
+	bool finishing = false;      // the hub closed: send what is queued, then close
+	bool gone = false;           // ended; removed at the end of the loop pass
+	bool writable = false;       // the watch reported room in its send buffer since the last pass
+	bool watching_write = false; // want_writable() was last told `true`
+	size_t unsolicited = 0;      // bytes the listener sent after its request
 	Clock::time_point last_progress;
 };
 
@@ -118,12 +120,14 @@ FanoutStats ListenerFanout::stats() const
 	s.timed_out = timed_out_.load(std::memory_order_relaxed);
 	s.bytes_sent = bytes_sent_.load(std::memory_order_relaxed);
 	s.events_sent = events_sent_.load(std::memory_order_relaxed);
+	s.writes = writes_.load(std::memory_order_relaxed);
+	s.writes_per_second = writes_per_second_.load(std::memory_order_relaxed);
 	return s;
 }
 
 void ListenerFanout::wake()
 {
-	poll_.wake();
+	watch_.wake();
 }
 
 // The hub has no callbacks (publishing must stay cheap for the encoder thread), so a small thread waits on it
@@ -152,6 +156,13 @@ void ListenerFanout::adopt_new_listeners(std::vector<std::unique_ptr<Listener>> 
 		listener->out.push_back(OutChunk{nullptr, std::move(info.preamble)});
 		listener->info = std::move(info);
 		listener->last_progress = now;
+		if (!watch_.watch(listener->info.sock, listener.get())) {
+			// The system would not watch one more socket (out of memory): the listener cannot be served.
+			net::close_socket(listener->info.sock);
+			if (listener->info.on_end)
+				listener->info.on_end();
+			continue;
+		}
 		(listener->info.kind == ListenerKind::Sse ? sse_now_ : mp3_now_).fetch_add(1, std::memory_order_relaxed);
 		listeners.push_back(std::move(listener));
 	}
@@ -207,6 +218,7 @@ bool ListenerFanout::pump(Listener &listener, Clock::time_point now)
 			offered += parts[count++].size();
 		}
 		const net::IoResult sent = net::send_now(listener.info.sock, std::span(parts.data(), count));
+		writes_.fetch_add(1, std::memory_order_relaxed);
 		if (sent.closed) {
 			end(listener, EndReason::Left);
 			return false;
@@ -266,6 +278,7 @@ void ListenerFanout::end(Listener &listener, EndReason reason)
 	if (listener.gone)
 		return;
 	listener.gone = true;
+	watch_.forget(listener.info.sock);
 	net::close_socket(listener.info.sock);
 	(listener.info.kind == ListenerKind::Sse ? sse_now_ : mp3_now_).fetch_sub(1, std::memory_order_relaxed);
 	if (reason == EndReason::Left)
@@ -287,31 +300,56 @@ void ListenerFanout::farewell(Listener &listener)
 	end(listener, EndReason::Finished);
 }
 
+// Writes per second over about the last second, for /status.json (fan-out thread).
+void ListenerFanout::count_writes(Clock::time_point now)
+{
+	const auto elapsed = now - writes_mark_;
+	if (elapsed < std::chrono::seconds(1))
+		return;
+	const uint64_t writes = writes_.load(std::memory_order_relaxed);
+	const double seconds = std::chrono::duration<double>(elapsed).count();
+	if (writes_mark_ != Clock::time_point{})
+		writes_per_second_.store(static_cast<double>(writes - writes_at_mark_) / seconds,
+					 std::memory_order_relaxed);
+	writes_at_mark_ = writes;
+	writes_mark_ = now;
+}
+
 void ListenerFanout::run()
 {
 	std::vector<std::unique_ptr<Listener>> listeners;
 	while (!stopping_) {
 		adopt_new_listeners(listeners);
-		poll_.clear();
-		for (const auto &listener : listeners)
-			poll_.add(listener->info.sock, static_cast<short>(POLLIN | (listener->blocked ? POLLOUT : 0)));
-		poll_.wait(kTickMs);
+		const std::vector<net::SocketEvent> &events = watch_.wait(kTickMs);
 		const auto now = Clock::now();
 		hub_newest_ = hub_->newest_id();
 		hub_closed_ = hub_->closed();
-		for (size_t i = 0; i < listeners.size(); i++) {
-			Listener &listener = *listeners[i];
-			const auto revents = poll_.revents(i);
-			if ((revents & (POLLERR | POLLNVAL)) != 0) {
-				end(listener, EndReason::Left);
+		// The watch reports only the sockets with news; the keys are the listeners, alive until the erase below.
+		for (const net::SocketEvent &event : events) {
+			auto *listener = static_cast<Listener *>(event.key);
+			if (listener->gone)
+				continue;
+			if (event.error) {
+				end(*listener, EndReason::Left);
 				continue;
 			}
-			if ((revents & (POLLIN | POLLHUP)) != 0 && !drain_input(listener))
+			if (event.readable && !drain_input(*listener))
+				continue;
+			listener->writable = listener->writable || event.writable;
+		}
+		for (const auto &held : listeners) {
+			Listener &listener = *held;
+			if (listener.gone)
 				continue;
 			// A blocked socket is tried again only when it said it can take more.
-			if (!listener.blocked || (revents & POLLOUT) != 0) {
+			if (!listener.blocked || listener.writable) {
+				listener.writable = false;
 				if (!pump(listener, now))
 					continue;
+			}
+			if (listener.blocked != listener.watching_write) {
+				watch_.want_writable(listener.info.sock, listener.blocked);
+				listener.watching_write = listener.blocked;
 			}
 			const auto idle = now - listener.last_progress;
 			if (listener.blocked) {
@@ -324,6 +362,10 @@ void ListenerFanout::run()
 			}
 		}
 		std::erase_if(listeners, [](const auto &listener) { return listener->gone; });
+		const auto done = Clock::now();
+		wake_to_done_us_.record(static_cast<uint64_t>(
+			std::chrono::duration_cast<std::chrono::microseconds>(done - now).count()));
+		count_writes(done);
 	}
 	hub_newest_ = hub_->newest_id();
 	for (auto &listener : listeners)

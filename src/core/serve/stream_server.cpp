@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
 
 #ifndef _WIN32
@@ -366,6 +367,28 @@ void add_fanout(ServerStats &s, const ListenerFanout &fanout)
 	s.listeners_timed_out += f.timed_out;
 	s.bytes_sent += f.bytes_sent;
 	s.events_sent += f.events_sent;
+	s.fanout_writes += f.writes;
+	s.fanout_writes_per_second += f.writes_per_second;
+}
+
+// Several summaries as one: the counts added, each percentile the worst (what a streamer must see).
+void add_worst(LatencySummary &into, const LatencySummary &d, bool first)
+{
+	if (first) {
+		into = d;
+		return;
+	}
+	into.count += d.count;
+	into.p50 = std::max(into.p50, d.p50);
+	into.p99 = std::max(into.p99, d.p99);
+	into.max = std::max(into.max, d.max);
+}
+
+nlohmann::json fanout_json(const ServerStats &s)
+{
+	return {{"writes", s.fanout_writes},
+		{"writes_per_second", std::round(s.fanout_writes_per_second * 10.0) / 10.0},
+		{"wake_to_done_us", to_json(s.fanout_wake_us)}};
 }
 
 } // namespace
@@ -392,16 +415,9 @@ ServerStats StreamServer::stats() const
 		if (!channel.fanout)
 			continue;
 		add_fanout(s, *channel.fanout);
-		const LatencySummary d = channel.fanout->send_delay_ms();
-		if (first) {
-			s.send_delay_ms = d;
-			first = false;
-			continue;
-		}
-		s.send_delay_ms.count += d.count;
-		s.send_delay_ms.p50 = std::max(s.send_delay_ms.p50, d.p50);
-		s.send_delay_ms.p99 = std::max(s.send_delay_ms.p99, d.p99);
-		s.send_delay_ms.max = std::max(s.send_delay_ms.max, d.max);
+		add_worst(s.send_delay_ms, channel.fanout->send_delay_ms(), first);
+		add_worst(s.fanout_wake_us, channel.fanout->wake_to_done_us(), first);
+		first = false;
 	}
 	return s;
 }
@@ -414,6 +430,7 @@ ServerStats StreamServer::channel_stats(size_t index) const
 	if (index < channels_.size() && channels_[index].fanout) {
 		add_fanout(s, *channels_[index].fanout);
 		s.send_delay_ms = channels_[index].fanout->send_delay_ms();
+		s.fanout_wake_us = channels_[index].fanout->wake_to_done_us();
 	}
 	return s;
 }
@@ -461,6 +478,7 @@ std::string StreamServer::status_json() const
 		  {"sent", server.events_sent},
 		  {"last_id", first_hub ? first_hub->newest_id() : 0}}},
 		{"bytes_sent", server.bytes_sent},
+		{"fanout", fanout_json(server)},
 		{"drops",
 		 {{"pcm_frames", pcm_dropped},
 		  {"encoder_bytes", encoder_bytes},
@@ -504,6 +522,7 @@ std::string StreamServer::status_json() const
 			  {"sent", listeners.events_sent},
 			  {"last_id", hub ? hub->newest_id() : 0}}},
 			{"bytes_sent", listeners.bytes_sent},
+			{"fanout", fanout_json(listeners)},
 			{"drops",
 			 {{"pcm_frames", f.frames_dropped},
 			  {"encoder_bytes", f.encoder_skipped_bytes},

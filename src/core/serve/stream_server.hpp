@@ -64,7 +64,10 @@ struct ServerStats {
 	uint64_t listeners_timed_out = 0;  // listeners dropped because their connection accepted nothing for `timeout`
 	uint64_t bytes_sent = 0;
 	uint64_t events_sent = 0;
-	LatencySummary send_delay_ms; // capture of an event's first sample → written to a listener's socket
+	LatencySummary send_delay_ms;          // capture of an event's first sample → written to a listener's socket
+	uint64_t fanout_writes = 0;            // send calls on listener sockets
+	double fanout_writes_per_second = 0.0; // over about the last second
+	LatencySummary fanout_wake_us;         // one pass of a fan-out thread, from its wake-up to its last write
 };
 
 // Supplies the figures of the channel being served; called on /status.json requests.
