@@ -304,6 +304,8 @@ export class ObsSseAudioElement extends HTMLElement {
 		const element = this;
 		// The page's view, told to report what the element's listeners need.
 		class ElementView extends PlayerView {
+			#showing = new Set(); // notice sources on show: `error` fires when one appears, not on every update
+
 			showState(state) {
 				super.showState(state);
 				element.#setState(state);
@@ -311,7 +313,12 @@ export class ObsSseAudioElement extends HTMLElement {
 
 			setNotice(source, text) {
 				super.setNotice(source, text);
-				if (text) {
+				if (!text) {
+					this.#showing.delete(source);
+				} else if (!this.#showing.has(source)) {
+					// The player repeats a notice at each status poll and refreshes a figure in it (how far
+					// behind a slow link is): a page hears of the problem once, and again after it cleared.
+					this.#showing.add(source);
 					element.#fire('error', { code: source, message: text });
 				}
 			}

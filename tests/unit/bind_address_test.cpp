@@ -41,21 +41,15 @@ protected:
 	// Starts `server` on `address` at a free port (retried when the port was taken in between).
 	::testing::AssertionResult start(std::unique_ptr<StreamServer> &server, const std::string &address)
 	{
-		std::string last_error;
-		for (int attempt = 0; attempt < 5; attempt++) {
-			ServerConfig config;
-			config.bind_address = address;
-			config.port = free_port();
-			config.web_root = web_.web();
-			auto started = StreamServer::start(config, hub_, nullptr);
-			if (started.ok()) {
-				server = std::move(*started);
-				port_ = config.port;
-				return ::testing::AssertionSuccess();
-			}
-			last_error = started.error();
-		}
-		return ::testing::AssertionFailure() << "server did not start: " << last_error;
+		ServerConfig config;
+		config.bind_address = address;
+		config.web_root = web_.web();
+		auto started = start_on_free_port(config, hub_);
+		if (!started)
+			return ::testing::AssertionFailure() << "server did not start: " << started.error();
+		server = std::move(*started);
+		port_ = config.port;
+		return ::testing::AssertionSuccess();
 	}
 
 	TempWebRoot web_;

@@ -28,14 +28,7 @@ bool greeted(const std::string &body)
 
 class FanoutStatusTest : public ::testing::Test {
 protected:
-	void SetUp() override
-	{
-		HubConfig hub_config;
-		hub_config.capacity_events = 64;
-		hub_config.burst_events = 4;
-		hub_config.first_id = 1000;
-		hub_ = std::make_shared<StreamHub>(hub_config);
-	}
+	void SetUp() override { hub_ = make_test_hub(); }
 
 	ServerConfig base_config() const
 	{
@@ -52,20 +45,12 @@ protected:
 
 	::testing::AssertionResult start(ServerConfig config)
 	{
-		std::string last_error;
-		for (int attempt = 0; attempt < 5; attempt++) {
-			config.port = free_port();
-			if (config.port == 0)
-				continue;
-			auto started = StreamServer::start(config, hub_, [] { return ChannelStats{}; });
-			if (started.ok()) {
-				server_ = std::move(*started);
-				port_ = config.port;
-				return ::testing::AssertionSuccess();
-			}
-			last_error = started.error();
-		}
-		return ::testing::AssertionFailure() << "server did not start: " << last_error;
+		auto started = start_on_free_port(config, hub_, [] { return ChannelStats{}; });
+		if (!started)
+			return ::testing::AssertionFailure() << "server did not start: " << started.error();
+		server_ = std::move(*started);
+		port_ = config.port;
+		return ::testing::AssertionSuccess();
 	}
 
 	void publish_one() { hub_->publish(std::vector<uint8_t>(200, 0x42), wall_clock_ms(), 1152); }

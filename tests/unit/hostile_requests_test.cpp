@@ -120,18 +120,12 @@ protected:
 		config.max_listeners = 20;
 		config.web_root = web_.web();
 		config.heartbeat = 1000ms;
-		std::string error;
-		for (int attempt = 0; attempt < 5 && !server_; attempt++) {
-			config.port = test::free_port();
-			AudioChannel *channel_raw = channel_.get();
-			auto started = StreamServer::start(config, channel_->hub(),
-							   [channel_raw] { return channel_raw->stats(); });
-			if (started)
-				server_ = std::move(*started);
-			else
-				error = started.error();
-		}
-		ASSERT_TRUE(server_ && server_->running()) << error;
+		AudioChannel *channel_raw = channel_.get();
+		auto started = test::start_on_free_port(config, channel_->hub(),
+							[channel_raw] { return channel_raw->stats(); });
+		ASSERT_TRUE(started.ok()) << started.error();
+		server_ = std::move(*started);
+		ASSERT_TRUE(server_->running());
 		port_ = config.port;
 		std::this_thread::sleep_for(300ms); // a few events in the ring, so the listener starts with a burst
 		listener_ = std::make_unique<SteadyListener>(port_);

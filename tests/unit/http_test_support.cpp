@@ -56,6 +56,15 @@ Result<std::unique_ptr<StreamServer>> start_on_free_port(ServerConfig &config, s
 	return started;
 }
 
+std::shared_ptr<StreamHub> make_test_hub()
+{
+	HubConfig config;
+	config.capacity_events = 64;
+	config.burst_events = 4;
+	config.first_id = 1000;
+	return std::make_shared<StreamHub>(config);
+}
+
 // Sends `request` as is (no client-side path normalisation) and returns the whole response; bounded by a timeout.
 std::string raw_request(int port, const std::string &request)
 {

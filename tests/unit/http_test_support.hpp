@@ -28,6 +28,9 @@ int free_port();
 Result<std::unique_ptr<StreamServer>> start_on_free_port(ServerConfig &config, std::shared_ptr<StreamHub> hub,
 							 ChannelStatsSource channel_stats = nullptr);
 
+// The hub the server tests stream from: 64 events, a burst of 4, ids from 1000.
+std::shared_ptr<StreamHub> make_test_hub();
+
 // Sends `request` as is and returns the whole response (empty when nothing listens); bounded by timeouts.
 std::string raw_request(int port, const std::string &request);
 // Status code of a raw GET of `path`, or -1 when no HTTP response came.

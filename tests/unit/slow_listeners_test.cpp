@@ -82,11 +82,7 @@ protected:
 	{
 		config.bind_address = "127.0.0.1";
 		config.web_root = web_.web();
-		Result<std::unique_ptr<StreamServer>> started = Error{"not tried"};
-		for (int attempt = 0; attempt < 5 && !started.ok(); attempt++) {
-			config.port = free_port();
-			started = StreamServer::start(config, hub_, [] { return ChannelStats{}; });
-		}
+		auto started = start_on_free_port(config, hub_, [] { return ChannelStats{}; });
 		ASSERT_TRUE(started.ok()) << started.error();
 		server_ = std::move(*started);
 		port_ = config.port;

@@ -44,14 +44,7 @@ std::vector<uint8_t> fake_mp3(uint64_t n)
 
 class StreamServerTest : public ::testing::Test {
 protected:
-	void SetUp() override
-	{
-		HubConfig hub_config;
-		hub_config.capacity_events = 64;
-		hub_config.burst_events = 4;
-		hub_config.first_id = 1000;
-		hub_ = std::make_shared<StreamHub>(hub_config);
-	}
+	void SetUp() override { hub_ = make_test_hub(); }
 
 	ServerConfig base_config() const
 	{
@@ -69,20 +62,12 @@ protected:
 	// Starts `server` on a free port, retrying with another port when one was taken in between.
 	::testing::AssertionResult start(std::unique_ptr<StreamServer> &server, ServerConfig config)
 	{
-		std::string last_error;
-		for (int attempt = 0; attempt < 5; attempt++) {
-			config.port = free_port();
-			if (config.port == 0)
-				continue;
-			auto started = StreamServer::start(config, hub_, [this] { return channel_stats(); });
-			if (started.ok()) {
-				server = std::move(*started);
-				port_ = config.port;
-				return ::testing::AssertionSuccess();
-			}
-			last_error = started.error();
-		}
-		return ::testing::AssertionFailure() << "server did not start: " << last_error;
+		auto started = start_on_free_port(config, hub_, [this] { return channel_stats(); });
+		if (!started)
+			return ::testing::AssertionFailure() << "server did not start: " << started.error();
+		server = std::move(*started);
+		port_ = config.port;
+		return ::testing::AssertionSuccess();
 	}
 
 	ChannelStats channel_stats() const

@@ -60,11 +60,7 @@ TEST(StreamTitle, StatusJsonCarriesTheConfiguredTitle)
 	config.bind_address = "127.0.0.1";
 	config.web_root = web.web();
 	config.title = "周日礼拜 \"main\" hall";
-	Result<std::unique_ptr<StreamServer>> started = Error{"not tried"};
-	for (int attempt = 0; attempt < 5 && !started.ok(); attempt++) {
-		config.port = free_port();
-		started = StreamServer::start(config, hub, [] { return ChannelStats{}; });
-	}
+	auto started = start_on_free_port(config, hub, [] { return ChannelStats{}; });
 	ASSERT_TRUE(started.ok()) << started.error();
 	const std::unique_ptr<StreamServer> server = std::move(*started);
 	const auto doc = nlohmann::json::parse(raw_get_body(config.port, "/status.json"), nullptr, false);

@@ -143,18 +143,10 @@ protected:
 		server_config.max_listeners = 4;
 		server_config.web_root = web_.web();
 		server_config.heartbeat = 1000ms;
-		std::string last_error;
-		for (int attempt = 0; attempt < 5 && port_ == 0; attempt++) {
-			server_config.port = free_port();
-			auto started = StreamServer::start(server_config, hub_, [] { return ChannelStats{}; });
-			if (started.ok()) {
-				server_ = std::move(*started);
-				port_ = server_config.port;
-			} else {
-				last_error = started.error();
-			}
-		}
-		ASSERT_NE(port_, 0) << "server did not start: " << last_error;
+		auto started = start_on_free_port(server_config, hub_, [] { return ChannelStats{}; });
+		ASSERT_TRUE(started.ok()) << "server did not start: " << started.error();
+		server_ = std::move(*started);
+		port_ = server_config.port;
 	}
 
 	void TearDown() override

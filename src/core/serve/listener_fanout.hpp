@@ -60,9 +60,12 @@ struct FanoutStats {
 // sending is disconnected.
 //
 // Every event is written the moment it is there: a listener already behind gets everything queued in one write,
-// but a lone event never waits for the next. Holding a lone event up to 25 ms (from 200 listeners on, within 65 ms
-// of its capture) was measured (bench/README.md): a quarter fewer writes, no CPU saving the runs could tell from
-// their spread, and 4 to 12 ms more delay at 1000 listeners.
+// but a lone event never waits for the next. A write costs about the same CPU whatever it carries (mostly loopback
+// or network TCP work), so the fan-out's CPU follows its writes; fewer writes would mean holding audio back, and
+// the delay is what this server is for. Measured (bench/README.md): holding a lone event up to 25 ms (from 200
+// listeners on, within 65 ms of its capture) cut a quarter of the writes for 4 to 12 ms more delay at 1000
+// listeners; io_uring, every write of a pass in one system call, saved 3 to 18 % of a write's CPU
+// (bench/write-cost.sh), not enough for a second send path.
 class ListenerFanout {
 public:
 	// Starts the fan-out's threads; they run until stop() or the destructor.

@@ -11,7 +11,8 @@
 // - embed.html in an <iframe> on the origin not allowed plays (a frame of the server's own needs no CORS);
 // - the minimal client of docs/embedding.md, taken from that page as written (only its STREAM pointed here), heard;
 // - the package packed by `npm pack` in data/web, unpacked and imported through an import map built from its
-//   `exports`: the element from the tarball plays and is heard.
+//   `exports`: the element from the tarball plays and is heard;
+// - with its server gone, the element's notice (repeated at each status poll) fires `error` once.
 // Returns the figures.
 
 import assert from 'node:assert/strict';
@@ -251,6 +252,23 @@ export async function checkEmbedding(browser) {
 		figures.package = await playElement(page, browser, ear, `${allowed}/package.html`, 'the element from the npm package');
 		figures.resolved = resolved.trim().split('\n').map((url) => path.basename(url));
 		await page.evaluate(() => document.getElementById('embedded').pause());
+
+		// A notice the player repeats at each status poll (every 2 s; here the server is gone) is one `error` event
+		// for the page, not one per poll. The host is stopped last: nothing after this needs it.
+		await page.goto(`${allowed}/church.html`);
+		await waitFor(page, 'the element before its server stops', () => {
+			const button = document.getElementById('embedded')?.shadowRoot?.getElementById('toggle');
+			return button && !button.disabled;
+		}, 15000);
+		await host.stop();
+		await sleep(7000);
+		const unreachable = await page.evaluate(() => ({
+			events: window.__events.filter(([type, code]) => type === 'error' && code === 'server'),
+			notice: document.getElementById('embedded').shadowRoot.getElementById('notice').textContent,
+		}));
+		assert.ok(unreachable.notice, 'the element shows that its server is unreachable');
+		assert.equal(unreachable.events.length, 1, `one error event over three polls: ${JSON.stringify(unreachable.events)}`);
+		figures.unreachableEvents = unreachable.events.length;
 		return figures;
 	} finally {
 		await opened?.close();
